@@ -1,0 +1,32 @@
+// Turns a drawing into what the network expects, the way MNIST itself was
+// made: crop to the ink, scale the longer side to 20 px with area averaging
+// (keeping the aspect ratio), then place it in 28x28 so its centre of mass
+// sits at the centre. Light backgrounds are detected and inverted.
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+#include "digits/architecture.h"
+
+namespace digits {
+
+struct Box {
+  int x = 0, y = 0, width = 0, height = 0;
+};
+
+struct Preprocessed {
+  bool empty = true;  // no (or too little) ink: nothing to predict
+  bool inverted = false;
+  Box ink;            // bounding box of the ink, in canvas pixels
+  std::array<float, kImageSize> image{};  // 28x28, 0 = background, 1 = ink
+};
+
+// `pixels` is `width` x `height`, row-major, values in [0,1].
+Preprocessed preprocess(const float* pixels, int width, int height);
+Preprocessed preprocess(const std::uint8_t* pixels, int width, int height);
+
+// Centre of mass (x, y) of a 28x28 image, in pixel units; (13.5, 13.5) is the centre.
+std::array<float, 2> centre_of_mass(const std::array<float, kImageSize>& image);
+
+}  // namespace digits

@@ -1,0 +1,194 @@
+// Forward pass of the reference CNN on one image.
+#include "digits/inference.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "digits/error.h"
+
+namespace digits {
+namespace {
+
+// Per-channel affine transform y = scale * x + shift still to be applied to a
+// tensor: what a batch-norm layer leaves for the next weighted layer to absorb.
+struct PendingAffine {
+  std::vector<float> scale, shift;
+  bool empty() const { return scale.empty(); }
+};
+
+void conv_forward(const float* in, float* out, const Shape& is, const Shape& os, int k, const float* w,
+                  const float* b, bool relu) {
+  const int plane = os.width * os.height;
+  for (int o = 0; o < os.channels; ++o) {
+    float* dst = out + o * plane;
+    std::fill(dst, dst + plane, b[o]);
+    for (int i = 0; i < is.channels; ++i) {
+      const float* src = in + i * is.width * is.height;
+      const float* kw = w + (o * is.channels + i) * k * k;
+      for (int ky = 0; ky < k; ++ky) {
+        for (int kx = 0; kx < k; ++kx) {
+          const float wv = kw[ky * k + kx];
+          for (int y = 0; y < os.height; ++y) {
+            float* d = dst + y * os.width;
+            const float* s = src + (y + ky) * is.width + kx;
+            for (int x = 0; x < os.width; ++x) d[x] += wv * s[x];
+          }
+        }
+      }
+    }
+    if (relu) {
+      for (int p = 0; p < plane; ++p) dst[p] = std::max(dst[p], 0.0f);
+    }
+  }
+}
+
+void max_pool_forward(const float* in, float* out, const Shape& is, const Shape& os, int k) {
+  for (int c = 0; c < os.channels; ++c) {
+    const float* src = in + c * is.width * is.height;
+    float* dst = out + c * os.width * os.height;
+    for (int y = 0; y < os.height; ++y) {
+      for (int x = 0; x < os.width; ++x) {
+        float m = src[(y * k) * is.width + x * k];
+        for (int dy = 0; dy < k; ++dy) {
+          for (int dx = 0; dx < k; ++dx) m = std::max(m, src[(y * k + dy) * is.width + x * k + dx]);
+        }
+        dst[y * os.width + x] = m;
+      }
+    }
+  }
+}
+
+void dense_forward(const float* in, float* out, int n_in, int n_out, const float* w, const float* b, bool relu) {
+  std::copy(b, b + n_out, out);
+  for (int i = 0; i < n_in; ++i) {
+    const float v = in[i];
+    if (v == 0.0f) continue;  // ReLU output is mostly zeros
+    const float* row = w + i * n_out;
+    for (int j = 0; j < n_out; ++j) out[j] += v * row[j];
+  }
+  if (relu) {
+    for (int j = 0; j < n_out; ++j) out[j] = std::max(out[j], 0.0f);
+  }
+}
+
+void softmax(float* x, int n) {
+  const float m = *std::max_element(x, x + n);
+  float sum = 0;
+  for (int i = 0; i < n; ++i) sum += (x[i] = std::exp(x[i] - m));
+  for (int i = 0; i < n; ++i) x[i] /= sum;
+}
+
+// Folds y = s*x + t (per input channel) into weights laid out with the input
+// index `in_index(j)` -> channel: w' = w*s, b' = b + sum(w*t).
+void fold_conv(std::vector<float>& w, std::vector<float>& b, const PendingAffine& a, int in_channels, int k) {
+  const int out_channels = static_cast<int>(b.size());
+  for (int o = 0; o < out_channels; ++o) {
+    for (int i = 0; i < in_channels; ++i) {
+      float* kw = &w[(o * in_channels + i) * k * k];
+      for (int j = 0; j < k * k; ++j) {
+        b[o] += kw[j] * a.shift[i];
+        kw[j] *= a.scale[i];
+      }
+    }
+  }
+}
+
+void fold_dense(std::vector<float>& w, std::vector<float>& b, const PendingAffine& a, const Shape& in) {
+  const int n_out = static_cast<int>(b.size());
+  const int plane = in.width * in.height;
+  for (int i = 0; i < in.size(); ++i) {
+    const int c = i / plane;
+    for (int j = 0; j < n_out; ++j) {
+      b[j] += w[i * n_out + j] * a.shift[c];
+      w[i * n_out + j] *= a.scale[c];
+    }
+  }
+}
+
+}  // namespace
+
+Network::Network(const Model& model) {
+  validate_model(model, "model");
+  const Architecture& arch = reference_architecture();
+  PendingAffine pending;
+  std::size_t tensor = 0;
+  std::size_t largest = 0;
+  for (const LayerSpec& layer : arch.layers) {
+    largest = std::max<std::size_t>(largest, layer.out.size());
+    switch (layer.kind) {
+      case LayerKind::Conv:
+      case LayerKind::Dense: {
+        Step s;
+        s.op = layer.kind == LayerKind::Conv ? Op::Conv : Op::Dense;
+        s.in = layer.in;
+        s.out = layer.out;
+        s.kernel = layer.kernel;
+        s.relu = layer.relu;
+        s.softmax = layer.softmax;
+        s.weights = model.tensors[tensor++];
+        s.bias = model.tensors[tensor++];
+        if (!pending.empty()) {
+          if (s.op == Op::Conv) fold_conv(s.weights, s.bias, pending, layer.in.channels, layer.kernel);
+          else fold_dense(s.weights, s.bias, pending, layer.in);
+          pending = {};
+        }
+        steps_.push_back(std::move(s));
+        break;
+      }
+      case LayerKind::BatchNorm: {
+        const auto& mean = model.tensors[tensor++];
+        const auto& variance = model.tensors[tensor++];
+        pending.scale.resize(mean.size());
+        pending.shift.resize(mean.size());
+        for (std::size_t c = 0; c < mean.size(); ++c) {
+          pending.scale[c] = 1.0f / std::sqrt(variance[c] + layer.epsilon);
+          pending.shift[c] = -mean[c] * pending.scale[c];
+        }
+        break;
+      }
+      case LayerKind::MaxPool: {
+        // max(s*x + t) == s*max(x) + t because s > 0: pooling may run first.
+        Step s;
+        s.op = Op::MaxPool;
+        s.in = layer.in;
+        s.out = layer.out;
+        s.kernel = layer.kernel;
+        steps_.push_back(std::move(s));
+        break;
+      }
+      case LayerKind::Dropout:
+        break;  // identity at inference
+    }
+  }
+  if (!pending.empty()) throw Error("architecture ends in batch norm: nothing to fold it into");
+  buffer_a_.resize(largest);
+  buffer_b_.resize(largest);
+}
+
+Probabilities Network::predict(const float* image) {
+  const float* in = image;
+  float* out = buffer_a_.data();
+  for (const Step& s : steps_) {
+    switch (s.op) {
+      case Op::Conv:
+        conv_forward(in, out, s.in, s.out, s.kernel, s.weights.data(), s.bias.data(), s.relu);
+        break;
+      case Op::MaxPool:
+        max_pool_forward(in, out, s.in, s.out, s.kernel);
+        break;
+      case Op::Dense:
+        dense_forward(in, out, s.in.size(), s.out.size(), s.weights.data(), s.bias.data(), s.relu);
+        if (s.softmax) softmax(out, s.out.size());
+        break;
+    }
+    in = out;
+    out = (out == buffer_a_.data()) ? buffer_b_.data() : buffer_a_.data();
+  }
+  Probabilities p;
+  std::copy(in, in + kClasses, p.begin());
+  return p;
+}
+
+int argmax(const Probabilities& p) { return static_cast<int>(std::max_element(p.begin(), p.end()) - p.begin()); }
+
+}  // namespace digits

@@ -1,0 +1,137 @@
+// MNIST-style normalisation of a drawn digit.
+#include "digits/preprocess.h"
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "digits/error.h"
+
+namespace digits {
+namespace {
+
+constexpr float kInkThreshold = 0.2f;
+constexpr int kDigitBox = 20;  // MNIST fits each digit in 20x20 before centring
+// Fewer ink pixels than this fraction of the canvas is a stray dot, not a digit.
+constexpr float kMinInkFraction = 0.0005f;
+
+bool light_background(const float* px, int w, int h) {
+  double sum = 0;
+  int n = 0;
+  for (int x = 0; x < w; ++x) {
+    sum += px[x] + px[(h - 1) * w + x];
+    n += 2;
+  }
+  for (int y = 0; y < h; ++y) {
+    sum += px[y * w] + px[y * w + w - 1];
+    n += 2;
+  }
+  return sum / n > 0.5;
+}
+
+// Area-averaging resample of `n_in` samples (stride `stride`) to `n_out`:
+// each output averages the input interval it covers, with partial pixels weighted.
+void resample_line(const float* in, int n_in, int stride, float* out, int n_out, int out_stride) {
+  const double step = static_cast<double>(n_in) / n_out;
+  for (int o = 0; o < n_out; ++o) {
+    const double a = o * step, b = (o + 1) * step;
+    double sum = 0;
+    for (int i = static_cast<int>(a); i < n_in && i < b; ++i) {
+      const double cover = std::min<double>(b, i + 1) - std::max<double>(a, i);
+      if (cover > 0) sum += cover * in[i * stride];
+    }
+    out[o * out_stride] = static_cast<float>(sum / step);
+  }
+}
+
+}  // namespace
+
+std::array<float, 2> centre_of_mass(const std::array<float, kImageSize>& image) {
+  double mass = 0, mx = 0, my = 0;
+  for (int y = 0; y < kImageSide; ++y) {
+    for (int x = 0; x < kImageSide; ++x) {
+      const double v = image[y * kImageSide + x];
+      mass += v;
+      mx += v * x;
+      my += v * y;
+    }
+  }
+  if (mass <= 0) return {13.5f, 13.5f};
+  return {static_cast<float>(mx / mass), static_cast<float>(my / mass)};
+}
+
+Preprocessed preprocess(const float* pixels, int width, int height) {
+  if (width <= 0 || height <= 0) throw Error("preprocess: empty canvas size");
+  Preprocessed result;
+  result.inverted = light_background(pixels, width, height);
+  auto ink = [&](int x, int y) {
+    const float v = pixels[y * width + x];
+    return result.inverted ? 1.0f - v : v;
+  };
+
+  int x0 = width, y0 = height, x1 = -1, y1 = -1;
+  long count = 0;
+  for (int y = 0; y < height; ++y) {
+    for (int x = 0; x < width; ++x) {
+      if (ink(x, y) > kInkThreshold) {
+        x0 = std::min(x0, x);
+        x1 = std::max(x1, x);
+        y0 = std::min(y0, y);
+        y1 = std::max(y1, y);
+        ++count;
+      }
+    }
+  }
+  if (count == 0 || count < kMinInkFraction * width * height) return result;
+  result.empty = false;
+  result.ink = {x0, y0, x1 - x0 + 1, y1 - y0 + 1};
+
+  const Box& b = result.ink;
+  std::vector<float> crop(static_cast<std::size_t>(b.width) * b.height);
+  float peak = 0;
+  for (int y = 0; y < b.height; ++y) {
+    for (int x = 0; x < b.width; ++x) {
+      const float v = std::clamp(ink(b.x + x, b.y + y), 0.0f, 1.0f);
+      crop[y * b.width + x] = v;
+      peak = std::max(peak, v);
+    }
+  }
+
+  const int longer = std::max(b.width, b.height);
+  const int w = std::max(1, static_cast<int>(std::lround(double(b.width) * kDigitBox / longer)));
+  const int h = std::max(1, static_cast<int>(std::lround(double(b.height) * kDigitBox / longer)));
+  std::vector<float> rows(static_cast<std::size_t>(w) * b.height), digit(static_cast<std::size_t>(w) * h);
+  for (int y = 0; y < b.height; ++y) resample_line(&crop[y * b.width], b.width, 1, &rows[y * w], w, 1);
+  for (int x = 0; x < w; ++x) resample_line(&rows[x], b.height, w, &digit[x], h, w);
+
+  // Place the digit so its centre of mass lands on the image centre, keeping it inside.
+  double mass = 0, mx = 0, my = 0;
+  for (int y = 0; y < h; ++y) {
+    for (int x = 0; x < w; ++x) {
+      const double v = digit[y * w + x];
+      mass += v;
+      mx += v * x;
+      my += v * y;
+    }
+  }
+  const double cx = mass > 0 ? mx / mass : (w - 1) / 2.0, cy = mass > 0 ? my / mass : (h - 1) / 2.0;
+  const double centre = (kImageSide - 1) / 2.0;
+  const int ox = std::clamp(static_cast<int>(std::lround(centre - cx)), 0, kImageSide - w);
+  const int oy = std::clamp(static_cast<int>(std::lround(centre - cy)), 0, kImageSide - h);
+  const float gain = peak > 0 ? 1.0f / peak : 1.0f;
+  for (int y = 0; y < h; ++y) {
+    for (int x = 0; x < w; ++x) {
+      result.image[(oy + y) * kImageSide + ox + x] = std::min(1.0f, digit[y * w + x] * gain);
+    }
+  }
+  return result;
+}
+
+Preprocessed preprocess(const std::uint8_t* pixels, int width, int height) {
+  if (width <= 0 || height <= 0) throw Error("preprocess: empty canvas size");
+  std::vector<float> unit(static_cast<std::size_t>(width) * height);
+  for (std::size_t i = 0; i < unit.size(); ++i) unit[i] = pixels[i] / 255.0f;
+  return preprocess(unit.data(), width, height);
+}
+
+}  // namespace digits

@@ -1,0 +1,259 @@
+// The training loop: data split, per-epoch shuffling and augmentation, one
+// tiny-dnn fit() per epoch, evaluation with core's inference, checkpoints,
+// early stopping, and the final weights file with its report.
+#include "trainer.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <filesystem>
+#include <iomanip>
+#include <iostream>
+#include <numeric>
+#include <random>
+#include <sstream>
+
+#include "adam.h"
+#include "augment.h"
+#include "checkpoint.h"
+#include "digits/error.h"
+#include "digits/evaluate.h"
+#include "digits/idx.h"
+#include "digits/model.h"
+#include "report.h"
+#include "tiny_network.h"
+
+namespace digits::train {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+// Options a resumed run must share with the run that wrote the checkpoint.
+// (--epochs and --patience may change: a run can be extended or finished early.)
+std::string fingerprint(const TrainOptions& o) {
+  std::ostringstream os;
+  os << "batch=" << o.batch_size << " lr=" << o.learning_rate << " lr_decay=" << o.lr_decay
+     << " seed=" << o.seed << " augment=" << (o.augment ? "on" : "off") << " validation=" << o.validation
+     << " limit=" << o.limit;
+  return os.str();
+}
+
+std::string utc_now() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  std::ostringstream os;
+  os << std::put_time(&tm, "%Y-%m-%dT%H:%M:%SZ");
+  return os.str();
+}
+
+std::string format_duration(double s) {
+  std::ostringstream os;
+  const int total = static_cast<int>(s);
+  os << total / 60 << ':' << std::setw(2) << std::setfill('0') << total % 60;
+  return os.str();
+}
+
+// A one-line progress bar on a terminal; a line every 10% otherwise (logs).
+class Progress {
+ public:
+  Progress(int epoch, std::size_t total) : epoch_(epoch), total_(total), start_(Clock::now()), tty_(isatty(2)) {}
+  void advance(std::size_t n) {
+    done_ = std::min(total_, done_ + n);
+    const double elapsed = seconds_since(start_);
+    const int decile = static_cast<int>(10 * done_ / total_);
+    if (tty_ ? elapsed - last_ < 0.25 && done_ < total_ : decile == last_decile_) return;
+    last_ = elapsed;
+    last_decile_ = decile;
+    const double rate = done_ / std::max(elapsed, 1e-9);
+    const int width = 30, filled = static_cast<int>(width * done_ / total_);
+    std::cerr << (tty_ ? "\r" : "") << "epoch " << epoch_ << " [" << std::string(filled, '=')
+              << std::string(width - filled, ' ') << "] " << done_ << '/' << total_ << "  " << std::fixed
+              << std::setprecision(0) << rate << " img/s  ETA " << format_duration((total_ - done_) / rate)
+              << (tty_ ? "   " : "\n") << std::flush;
+    if (tty_ && done_ == total_) std::cerr << '\n';
+  }
+
+ private:
+  int epoch_;
+  std::size_t total_, done_ = 0;
+  Clock::time_point start_;
+  bool tty_;
+  double last_ = -1;
+  int last_decile_ = -1;
+};
+
+struct Split {
+  std::vector<int> train, validation, train_probe;
+};
+
+Split split_data(const Dataset& data, const TrainOptions& o) {
+  std::vector<int> order(static_cast<std::size_t>(data.images.count));
+  std::iota(order.begin(), order.end(), 0);
+  std::mt19937 rng(o.seed);
+  std::shuffle(order.begin(), order.end(), rng);
+  if (o.limit > 0 && o.limit < static_cast<int>(order.size())) order.resize(static_cast<std::size_t>(o.limit));
+  const int held = std::min<int>(o.validation, static_cast<int>(order.size()) / 5);
+  Split s;
+  s.validation.assign(order.begin(), order.begin() + held);
+  s.train.assign(order.begin() + held, order.end());
+  if (s.train.empty() || s.validation.empty()) throw Error("not enough training data to hold out a validation set");
+  // A fixed, unaugmented sample of the training images for loss and accuracy.
+  s.train_probe.assign(s.train.begin(), s.train.begin() + std::min<std::size_t>(s.train.size(), 5000));
+  return s;
+}
+
+void epoch_inputs(const Dataset& data, const std::vector<int>& train, const TrainOptions& o, int epoch,
+                  std::vector<tiny_dnn::vec_t>& inputs, std::vector<tiny_dnn::label_t>& labels) {
+  std::mt19937 rng(o.seed * 7919u + static_cast<std::uint32_t>(epoch) + 1);
+  std::vector<int> order = train;
+  std::shuffle(order.begin(), order.end(), rng);
+  inputs.resize(order.size());
+  labels.resize(order.size());
+  std::array<float, kImageSize> raw;
+  const AugmentConfig config;
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    to_unit_floats(data.images.image(order[k]), raw.data(), kImageSize);
+    inputs[k].resize(kImageSize);
+    if (o.augment) {
+      augment(raw.data(), inputs[k].data(), rng, config);
+    } else {
+      std::copy(raw.begin(), raw.end(), inputs[k].begin());
+    }
+    labels[k] = data.labels[order[k]];
+  }
+}
+
+void write_csv(const std::vector<EpochLog>& history, const std::string& path) {
+  std::ostringstream os;
+  os << "epoch,loss,train_accuracy,validation_accuracy,seconds,images_per_second\n";
+  for (const EpochLog& e : history) {
+    os << e.epoch << ',' << e.loss << ',' << e.train_accuracy << ',' << e.validation_accuracy << ',' << e.seconds
+       << ',' << e.images_per_second << '\n';
+  }
+  write_file_atomically(path, os.str());
+}
+
+void save_adam(TinyNetwork& t, Adam& adam, Checkpoint& c) {
+  c.adam.clear();
+  for (tiny_dnn::vec_t* w : t.parameters) c.adam.push_back(adam.state(w));
+}
+
+void restore_adam(TinyNetwork& t, Adam& adam, const Checkpoint& c, const std::string& path) {
+  if (c.adam.size() != t.parameters.size()) throw Error(path + ": optimizer state does not match the network");
+  for (std::size_t i = 0; i < t.parameters.size(); ++i) adam.state(t.parameters[i]) = c.adam[i];
+}
+
+}  // namespace
+
+int run_training(const TrainOptions& o) {
+  if (o.epochs < 1 || o.batch_size < 1 || o.learning_rate <= 0 || o.patience < 1) {
+    throw Error("epochs, batch size, learning rate and patience must be positive");
+  }
+  const std::string checkpoint_path = o.checkpoint.empty() ? o.output + ".ckpt" : o.checkpoint;
+  const std::string csv_path = o.output + ".csv";
+  // Fail on an unwritable output now, not after an hour of training.
+  write_file_atomically(o.output + ".probe", "");
+  std::filesystem::remove(o.output + ".probe");
+
+  const Dataset train_data = load_mnist(o.data_dir, "train");
+  const Dataset test_data = load_mnist(o.data_dir, "t10k");
+  const Split split = split_data(train_data, o);
+  std::cerr << "training on " << split.train.size() << " images, validating on " << split.validation.size()
+            << " (" << fingerprint(o) << ")\n";
+
+  tiny_dnn::set_random_seed(o.seed);
+  TinyNetwork tiny;
+  build_network(tiny);
+  Adam adam;
+
+  Checkpoint state;
+  state.fingerprint = fingerprint(o);
+  if (o.resume && std::filesystem::exists(checkpoint_path)) {
+    Checkpoint saved = load_checkpoint(checkpoint_path);
+    if (saved.fingerprint != state.fingerprint) {
+      throw Error(checkpoint_path + " was made with different options (" + saved.fingerprint +
+                  "); pass the same options or start without --resume");
+    }
+    state = std::move(saved);
+    load_parameters(tiny, parse_model(state.model.data(), state.model.size(), checkpoint_path));
+    restore_adam(tiny, adam, state, checkpoint_path);
+    std::cerr << "resuming from " << checkpoint_path << " at epoch " << state.next_epoch + 1 << '\n';
+  } else if (o.resume) {
+    std::cerr << "no checkpoint at " << checkpoint_path << ", starting from scratch\n";
+  }
+
+  std::vector<tiny_dnn::vec_t> inputs;
+  std::vector<tiny_dnn::label_t> labels;
+  int since_best = state.best_epoch < 0 ? 0 : static_cast<int>(state.history.size()) - 1 - state.best_epoch;
+  while (state.next_epoch < o.epochs && since_best < o.patience) {
+    const int epoch = state.next_epoch;
+    const auto start = Clock::now();
+    epoch_inputs(train_data, split.train, o, epoch, inputs, labels);
+    reseed_dropout(tiny, o.seed * 31u + static_cast<std::uint64_t>(epoch));
+    adam.learning_rate = o.learning_rate * std::pow(o.lr_decay, static_cast<float>(epoch));
+
+    Progress progress(epoch + 1, inputs.size());
+    const auto fit_start = Clock::now();
+    tiny.net.train<tiny_dnn::cross_entropy_multiclass>(
+        adam, inputs, labels, static_cast<std::size_t>(o.batch_size), 1,
+        [&] { progress.advance(static_cast<std::size_t>(o.batch_size)); }, [] {});
+    const double fit_seconds = seconds_since(fit_start);
+
+    Model model = extract_parameters(tiny);
+    Network network(model);
+    const EvaluationResult probe = evaluate(network, train_data, split.train_probe);
+    const EvaluationResult val = evaluate(network, train_data, split.validation);
+    EpochLog log{epoch + 1, probe.mean_loss, probe.metrics.accuracy(), val.metrics.accuracy(),
+                 seconds_since(start), inputs.size() / fit_seconds};
+    state.history.push_back(log);
+    state.seconds += log.seconds;
+    state.model = serialize_model(model);
+    if (log.validation_accuracy > state.best_validation) {
+      state.best_validation = log.validation_accuracy;
+      state.best_epoch = epoch;
+      state.best_model = state.model;
+      since_best = 0;
+    } else {
+      ++since_best;
+    }
+    state.next_epoch = epoch + 1;
+    save_adam(tiny, adam, state);
+    save_checkpoint(state, checkpoint_path);
+    write_csv(state.history, csv_path);
+    std::cerr << std::fixed << std::setprecision(4) << "epoch " << log.epoch << "/" << o.epochs << "  loss "
+              << log.loss << "  train " << 100 * log.train_accuracy << "%  val " << 100 * log.validation_accuracy
+              << "%  " << std::setprecision(0) << log.seconds << " s  " << log.images_per_second << " img/s"
+              << (since_best == 0 ? "  (best)" : "") << '\n';
+  }
+  if (since_best >= o.patience) {
+    std::cerr << "early stop: no better validation accuracy for " << o.patience << " epochs\n";
+  }
+
+  Model best = parse_model(state.best_model.data(), state.best_model.size(), checkpoint_path);
+  Network network(best);
+  const EvaluationResult test = evaluate(network, test_data);
+  ModelMetadata& meta = best.meta;
+  test.metrics.fill(meta);
+  meta.dataset = "MNIST (" + std::to_string(split.train.size()) + " train / " + std::to_string(split.validation.size()) +
+                 " validation / " + std::to_string(test_data.images.count) + " test)";
+  meta.training_config = "epochs=" + std::to_string(o.epochs) + " patience=" + std::to_string(o.patience) + " " +
+                         fingerprint(o) + " optimizer=adam batch_norm_momentum=0.99";
+  meta.trained_at = utc_now();
+  meta.epochs = static_cast<std::uint32_t>(state.best_epoch + 1);
+  meta.train_seconds = state.seconds;
+  meta.validation_accuracy = static_cast<float>(state.best_validation);
+  save_model(best, o.output);
+  const std::string report_path = std::filesystem::path(o.output).replace_extension(".md").string();
+  write_file_atomically(report_path, markdown_report(meta, state.history));
+  std::cerr << "best epoch " << meta.epochs << ": test accuracy " << std::setprecision(2) << 100.0 * meta.test_accuracy
+            << "%\nwrote " << o.output << ", " << report_path << " and " << csv_path << '\n';
+  return 0;
+}
+
+}  // namespace digits::train

@@ -1,0 +1,30 @@
+// `digits train`: trains the reference CNN with tiny-dnn, one epoch per
+// fit() call, with a validation split, early stopping, augmentation,
+// per-epoch checkpoints and resume.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace digits::train {
+
+struct TrainOptions {
+  std::string data_dir;
+  std::string output = "weights/mnist.dgw";
+  std::string checkpoint;  // default: <output>.ckpt
+  int epochs = 8;
+  int batch_size = 32;
+  float learning_rate = 1e-3f;
+  float lr_decay = 0.75f;  // learning rate multiplied by this after every epoch
+  std::uint32_t seed = 1;
+  bool augment = true;
+  int validation = 5000;  // images held out of the training set
+  int patience = 3;       // epochs without a better validation accuracy before stopping
+  int limit = 0;          // train on the first N training images only (0 = all)
+  bool resume = false;
+};
+
+// Returns the process exit code; throws digits::Error on bad input.
+int run_training(const TrainOptions& options);
+
+}  // namespace digits::train
