@@ -13,7 +13,7 @@ DEPS="$ROOT/.deps"
 mkdir -p "$DEPS"
 
 NATIVE_PKGS=(build-essential cmake clang-format clang libclang-rt-14-dev tiny-dnn libcereal-dev catch2 libsdl2-dev
-  libcli11-dev nlohmann-json3-dev libstb-dev python3 xz-utils)
+  libcli11-dev nlohmann-json3-dev libstb-dev fonts-dejavu-core xvfb xauth python3 xz-utils)
 WEB_PKGS=(emscripten)
 BROWSER_PKGS=(chromium xvfb xauth)
 
@@ -75,6 +75,22 @@ fetch_source_tarball() {  # package version orig-file sha256 dest-dir
   rm -rf "$dest" && mv "$dest.partial" "$dest" && touch "$dest/.verified"
 }
 
+# SDL2 for wasm, built once from the Debian source with its own CMake
+# (emscripten's -sUSE_SDL=2 would download it).
+build_sdl2_wasm() {
+  local prefix="$DEPS/sdl2-wasm"
+  [ -f "$prefix/.built" ] && return 0
+  log "building SDL2 for wasm (takes a few minutes, once)"
+  export NODE_PATH=/usr/share/nodejs
+  rm -rf "$DEPS/sdl2-wasm-build"
+  emcmake cmake -S "$DEPS/sdl2-src" -B "$DEPS/sdl2-wasm-build" -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_INSTALL_PREFIX="$prefix" -DSDL_SHARED=OFF -DSDL_STATIC=ON -DSDL_TEST=OFF -DSDL_THREADS=OFF >/dev/null
+  cmake --build "$DEPS/sdl2-wasm-build" -j"$(nproc)" >/dev/null
+  cmake --install "$DEPS/sdl2-wasm-build" >/dev/null
+  rm -rf "$DEPS/sdl2-wasm-build"
+  touch "$prefix/.built"
+}
+
 fetch_mnist() {
   local dest="$DEPS/mnist"
   [ -f "$dest/.verified" ] && return 0
@@ -97,6 +113,7 @@ for what in "$@"; do
       install_packages "${WEB_PKGS[@]}" dpkg-dev
       fetch_source_tarball libsdl2 2.26.5+dfsg-1 "$SDL_ORIG" "$SDL_SHA256" "$DEPS/sdl2-src"
       fetch_source_tarball imgui 1.86+ds-1 "$IMGUI_ORIG" "$IMGUI_SHA256" "$DEPS/imgui-src"
+      build_sdl2_wasm
       ;;
     browser)
       install_packages "${BROWSER_PKGS[@]}"

@@ -1,0 +1,12 @@
+// Desktop build: there is no page around the window.
+#include "bridge.h"
+
+namespace app::bridge {
+
+void publish_prediction(const Prediction&) {}
+void publish_canvas_rect(float, float, float, float) {}
+void publish_error(const std::string&) {}
+bool page_size(int&, int&) { return false; }
+bool open_file_picker() { return false; }
+
+}  // namespace app::bridge
