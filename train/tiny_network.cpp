@@ -6,6 +6,7 @@
 #include "digits/architecture.h"
 #include "digits/error.h"
 #include "dropout.h"
+#include "fast_conv.h"
 
 namespace digits::train {
 namespace {
@@ -27,7 +28,7 @@ Layer he_initialised(Layer&& layer) {
 
 }  // namespace
 
-void build_network(TinyNetwork& t, float batch_norm_momentum) {
+void build_network(TinyNetwork& t, bool fast_conv, float batch_norm_momentum) {
   namespace td = tiny_dnn;
   using td::activation::relu;
   using td::activation::softmax;
@@ -37,7 +38,11 @@ void build_network(TinyNetwork& t, float batch_norm_momentum) {
                k = static_cast<serial_size_t>(l.kernel);
     switch (l.kind) {
       case LayerKind::Conv:
-        t.net << he_initialised(td::convolutional_layer<relu>(iw, ih, k, ic, oc));
+        if (fast_conv) {
+          t.net << he_initialised(FastConv(iw, ih, k, ic, oc));
+        } else {
+          t.net << he_initialised(td::convolutional_layer<relu>(iw, ih, k, ic, oc));
+        }
         break;
       case LayerKind::BatchNorm:
         t.net << td::batch_normalization_layer(iw * ih, ic, l.epsilon, batch_norm_momentum, td::net_phase::train);

@@ -169,7 +169,7 @@ int run_training(const TrainOptions& o) {
 
   tiny_dnn::set_random_seed(o.seed);
   TinyNetwork tiny;
-  build_network(tiny);
+  build_network(tiny, !o.stock_conv);
   Adam adam;
 
   Checkpoint state;

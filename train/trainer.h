@@ -22,6 +22,7 @@ struct TrainOptions {
   int patience = 3;       // epochs without a better validation accuracy before stopping
   int limit = 0;          // train on the first N training images only (0 = all)
   bool resume = false;
+  bool stock_conv = false;  // tiny-dnn's own convolution (slow; for comparison)
 };
 
 // Returns the process exit code; throws digits::Error on bad input.

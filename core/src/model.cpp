@@ -38,7 +38,7 @@ template <class Archive>
 void load_bytes(Archive& ar, std::string& s, std::size_t limit, const std::string& what) {
   cereal::size_type n = 0;
   ar(cereal::make_size_tag(n));
-  if (n > limit) throw Error(what + " claims " + std::to_string(n) + " bytes, more than the file holds");
+  if (n > limit) throw Error("truncated or corrupted: " + what + " claims " + std::to_string(n) + " bytes, more than the file holds");
   s.resize(n);
   ar(cereal::binary_data(&s[0], n));
 }

@@ -1,0 +1,99 @@
+// Weight file: round trip, and every kind of bad file is refused with a
+// message naming the file and the problem.
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <limits>
+
+#include "digits/error.h"
+#include "digits/inference.h"
+#include "digits/model.h"
+#include "test_models.h"
+
+using namespace digits;
+using Catch::Matchers::Contains;
+
+namespace {
+Model parse(const std::string& bytes) { return parse_model(bytes.data(), bytes.size(), "test.dgw"); }
+}  // namespace
+
+TEST_CASE("save and load round-trip every tensor, the metadata and the predictions", "[core][model]") {
+  Model m = testing::random_model(1);
+  m.meta.dataset = "MNIST";
+  m.meta.epochs = 7;
+  m.meta.test_accuracy = 0.9936f;
+  m.meta.confusion[3][5] = 12;
+  m.meta.f1[9] = 0.5f;
+  const auto path = (std::filesystem::temp_directory_path() / "digits_roundtrip.dgw").string();
+  save_model(m, path);
+  CHECK_FALSE(std::filesystem::exists(path + ".tmp"));
+  const Model back = load_model(path);
+  CHECK(back.tensors == m.tensors);
+  CHECK(back.meta.dataset == "MNIST");
+  CHECK(back.meta.epochs == 7);
+  CHECK(back.meta.test_accuracy == m.meta.test_accuracy);
+  CHECK(back.meta.confusion == m.meta.confusion);
+  CHECK(back.meta.f1 == m.meta.f1);
+
+  Network a(m), b(back);
+  std::vector<float> image(kImageSize);
+  for (int i = 0; i < kImageSize; ++i) image[i] = static_cast<float>((i * 37) % 255) / 255.0f;
+  CHECK(a.predict(image.data()) == b.predict(image.data()));
+  std::filesystem::remove(path);
+}
+
+TEST_CASE("a truncated weights file is refused at every length", "[core][model]") {
+  const std::string bytes = serialize_model(testing::random_model(2));
+  for (std::size_t n = 0; n < bytes.size(); n += (n < 64 ? 1 : 997)) {
+    INFO("length " << n);
+    REQUIRE_THROWS_AS(parse(bytes.substr(0, n)), Error);
+  }
+  REQUIRE_THROWS_WITH(parse(bytes.substr(0, bytes.size() / 2)), Contains("test.dgw") && Contains("truncated"));
+}
+
+TEST_CASE("a corrupted byte fails the checksum", "[core][model]") {
+  std::string bytes = serialize_model(testing::random_model(3));
+  bytes[bytes.size() / 2] ^= 0x10;
+  REQUIRE_THROWS_WITH(parse(bytes), Contains("checksum"));
+}
+
+TEST_CASE("wrong magic, version and trailing bytes are refused", "[core][model]") {
+  const std::string good = serialize_model(testing::random_model(4));
+  std::string bad_magic = good;
+  bad_magic[1] = 'X';
+  REQUIRE_THROWS_WITH(parse(bad_magic), Contains("not a digits weights file"));
+  std::string bad_version = good;
+  bad_version[5] = 9;
+  REQUIRE_THROWS_WITH(parse(bad_version), Contains("version 9"));
+  REQUIRE_THROWS_WITH(parse(good + "x"), Contains("unexpected bytes"));
+  REQUIRE_THROWS_WITH(parse("hello"), Contains("test.dgw"));
+}
+
+TEST_CASE("a file of another architecture is refused", "[core][model]") {
+  std::string bytes = serialize_model(testing::random_model(5));
+  const std::size_t at = testing::descriptor_offset() + bytes.substr(testing::descriptor_offset()).find("c32") + 2;
+  bytes[at] = '4';  // the first convolution now claims 34 filters
+  testing::fix_checksum(bytes);
+  REQUIRE_THROWS_WITH(parse(bytes), Contains("wrong architecture") && Contains("c34"));
+}
+
+TEST_CASE("non-finite weights and negative variances are refused", "[core][model]") {
+  std::string bytes = serialize_model(testing::random_model(6));
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  std::memcpy(&bytes[testing::first_tensor_offset() + 4 * 5], &nan, 4);
+  testing::fix_checksum(bytes);
+  REQUIRE_THROWS_WITH(parse(bytes), Contains("conv0.weights") && Contains("index 5"));
+
+  Model m = testing::random_model(7);
+  m.tensors[3][0] = -1.0f;  // batchnorm1.variance
+  REQUIRE_THROWS_WITH(validate_model(m, "m"), Contains("variance"));
+  m = testing::random_model(7);
+  m.tensors[0].pop_back();
+  REQUIRE_THROWS_WITH(validate_model(m, "m"), Contains("expects 288"));
+}
+
+TEST_CASE("a missing file or unwritable path is a clear error", "[core][model]") {
+  REQUIRE_THROWS_WITH(load_model("/nonexistent/x.dgw"), Contains("/nonexistent/x.dgw") && Contains("cannot open"));
+  REQUIRE_THROWS_WITH(save_model(testing::random_model(8), "/nonexistent/dir/x.dgw"), Contains("cannot write"));
+}
