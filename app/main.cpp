@@ -71,10 +71,14 @@ void handle_event(Runtime& rt, const SDL_Event& e) {
       if (io.WantTextInput) break;
       const SDL_Keycode key = e.key.keysym.sym;
       const bool ctrl = (e.key.keysym.mod & (KMOD_CTRL | KMOD_GUI)) != 0;
-      if (ctrl && key == SDLK_z) s.canvas.undo();
-      else if (key == SDLK_DELETE || key == SDLK_BACKSPACE || key == SDLK_c) s.canvas.clear();
-      else if (key == SDLK_e) s.eraser = !s.eraser;
-      else if (key == SDLK_r) app::load_random_sample(s);
+      if (ctrl && key == SDLK_z)
+        s.canvas.undo();
+      else if (key == SDLK_DELETE || key == SDLK_BACKSPACE || key == SDLK_c)
+        s.canvas.clear();
+      else if (key == SDLK_e)
+        s.eraser = !s.eraser;
+      else if (key == SDLK_r)
+        app::load_random_sample(s);
       break;
     }
     case SDL_DROPFILE: {
@@ -156,9 +160,12 @@ int main(int argc, char** argv) {
   std::string weights_path, sample;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
-    if (flag == "--screenshot") rt.screenshot = argv[i + 1];
-    else if (flag == "--weights") weights_path = argv[i + 1];
-    else if (flag == "--sample") sample = argv[i + 1];
+    if (flag == "--screenshot")
+      rt.screenshot = argv[i + 1];
+    else if (flag == "--weights")
+      weights_path = argv[i + 1];
+    else if (flag == "--sample")
+      sample = argv[i + 1];
   }
 #ifdef __EMSCRIPTEN__
   SDL_SetHint(SDL_HINT_EMSCRIPTEN_KEYBOARD_ELEMENT, "#canvas");

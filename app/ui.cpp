@@ -32,8 +32,9 @@ void heading(const char* text) {
 
 void sidebar(AppState& s) {
   ImGui::TextColored(kAccent, "Handwritten digit recognizer");
-  ImGui::TextWrapped("A CNN trained on MNIST with tiny-dnn, running in your browser (C++ -> WebAssembly). "
-                     "Nothing you draw leaves this page.");
+  ImGui::TextWrapped(
+      "A CNN trained on MNIST with tiny-dnn, running in your browser (C++ -> WebAssembly). "
+      "Nothing you draw leaves this page.");
   heading("Model");
   if (!s.recognizer.ready()) {
     ImGui::TextColored(kError, "No model loaded.");
@@ -141,8 +142,7 @@ void canvas_panel(AppState& s, float side) {
   if (ImGui::Button("Try an MNIST digit (R)")) load_random_sample(s);
   if (s.sample_index >= 0) {
     ImGui::SameLine();
-    ImGui::TextColored(kMuted, "test image #%d, labelled %d", s.sample_index,
-                       embedded_sample_labels[s.sample_index]);
+    ImGui::TextColored(kMuted, "test image #%d, labelled %d", s.sample_index, embedded_sample_labels[s.sample_index]);
   }
 }
 
@@ -200,7 +200,8 @@ void result_panel(AppState& s, const Fonts& fonts, float width) {
     ImGui::PopFont();
     ImGui::EndGroup();
     if (p.confidence < 0.6f) {
-      ImGui::TextColored(kWarn, "Not sure: could also be %d (%.0f%%).", p.runner_up, 100.0 * p.probabilities[p.runner_up]);
+      ImGui::TextColored(kWarn, "Not sure: could also be %d (%.0f%%).", p.runner_up,
+                         100.0 * p.probabilities[p.runner_up]);
     }
   }
   heading("Probabilities");

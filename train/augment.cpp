@@ -14,7 +14,8 @@ float sample(const float* img, float x, float y) {
   const int x0 = static_cast<int>(std::floor(x)), y0 = static_cast<int>(std::floor(y));
   const float fx = x - x0, fy = y - y0;
   auto at = [&](int xx, int yy) { return (xx < 0 || yy < 0 || xx >= N || yy >= N) ? 0.0f : img[yy * N + xx]; };
-  return (1 - fy) * ((1 - fx) * at(x0, y0) + fx * at(x0 + 1, y0)) + fy * ((1 - fx) * at(x0, y0 + 1) + fx * at(x0 + 1, y0 + 1));
+  return (1 - fy) * ((1 - fx) * at(x0, y0) + fx * at(x0 + 1, y0)) +
+         fy * ((1 - fx) * at(x0, y0 + 1) + fx * at(x0 + 1, y0 + 1));
 }
 
 // Morphology over the 4-neighbourhood: `thicken` takes the max, else the min;

@@ -13,7 +13,7 @@ struct AugmentConfig {
   float max_rotation_degrees = 12.0f;
   float max_scale = 0.12f;  // +-12% size
   float max_shear = 0.15f;
-  float max_shift = 2.5f;   // pixels
+  float max_shift = 2.5f;  // pixels
   float thicken_probability = 0.3f;
   float thin_probability = 0.15f;
 };

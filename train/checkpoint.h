@@ -23,8 +23,8 @@ struct Checkpoint {
   double best_validation = -1;
   double seconds = 0;
   std::vector<EpochLog> history;
-  std::string model;       // serialized current model (core weight file bytes)
-  std::string best_model;  // serialized best model
+  std::string model;            // serialized current model (core weight file bytes)
+  std::string best_model;       // serialized best model
   std::vector<AdamState> adam;  // in TinyNetwork::parameters order
 };
 

@@ -49,8 +49,8 @@ std::string markdown_report(const ModelMetadata& m, const std::vector<EpochLog>&
   }
   os << "## Per-class metrics (test set)\n\n| digit | precision | recall | F1 |\n|---|---|---|---|\n";
   for (int c = 0; c < kClasses; ++c) {
-    os << "| " << c << " | " << fixed(m.precision[c], 4) << " | " << fixed(m.recall[c], 4) << " | "
-       << fixed(m.f1[c], 4) << " |\n";
+    os << "| " << c << " | " << fixed(m.precision[c], 4) << " | " << fixed(m.recall[c], 4) << " | " << fixed(m.f1[c], 4)
+       << " |\n";
   }
   os << "\n## Confusion matrix (rows: true digit, columns: predicted)\n\n|   |";
   for (int c = 0; c < kClasses; ++c) os << ' ' << c << " |";

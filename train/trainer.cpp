@@ -37,9 +37,8 @@ double seconds_since(Clock::time_point t) { return std::chrono::duration<double>
 // (--epochs and --patience may change: a run can be extended or finished early.)
 std::string fingerprint(const TrainOptions& o) {
   std::ostringstream os;
-  os << "batch=" << o.batch_size << " lr=" << o.learning_rate << " lr_decay=" << o.lr_decay
-     << " seed=" << o.seed << " augment=" << (o.augment ? "on" : "off") << " validation=" << o.validation
-     << " limit=" << o.limit;
+  os << "batch=" << o.batch_size << " lr=" << o.learning_rate << " lr_decay=" << o.lr_decay << " seed=" << o.seed
+     << " augment=" << (o.augment ? "on" : "off") << " validation=" << o.validation << " limit=" << o.limit;
   return os.str();
 }
 
@@ -133,8 +132,8 @@ void write_csv(const std::vector<EpochLog>& history, const std::string& path) {
   std::ostringstream os;
   os << "epoch,loss,train_accuracy,validation_accuracy,seconds,images_per_second\n";
   for (const EpochLog& e : history) {
-    os << e.epoch << ',' << e.loss << ',' << e.train_accuracy << ',' << e.validation_accuracy << ',' << e.seconds
-       << ',' << e.images_per_second << '\n';
+    os << e.epoch << ',' << e.loss << ',' << e.train_accuracy << ',' << e.validation_accuracy << ',' << e.seconds << ','
+       << e.images_per_second << '\n';
   }
   write_file_atomically(path, os.str());
 }
@@ -164,8 +163,8 @@ int run_training(const TrainOptions& o) {
   const Dataset train_data = load_mnist(o.data_dir, "train");
   const Dataset test_data = load_mnist(o.data_dir, "t10k");
   const Split split = split_data(train_data, o);
-  std::cerr << "training on " << split.train.size() << " images, validating on " << split.validation.size()
-            << " (" << fingerprint(o) << ")\n";
+  std::cerr << "training on " << split.train.size() << " images, validating on " << split.validation.size() << " ("
+            << fingerprint(o) << ")\n";
 
   tiny_dnn::set_random_seed(o.seed);
   TinyNetwork tiny;
@@ -209,8 +208,12 @@ int run_training(const TrainOptions& o) {
     Network network(model);
     const EvaluationResult probe = evaluate(network, train_data, split.train_probe);
     const EvaluationResult val = evaluate(network, train_data, split.validation);
-    EpochLog log{epoch + 1, probe.mean_loss, probe.metrics.accuracy(), val.metrics.accuracy(),
-                 seconds_since(start), inputs.size() / fit_seconds};
+    EpochLog log{epoch + 1,
+                 probe.mean_loss,
+                 probe.metrics.accuracy(),
+                 val.metrics.accuracy(),
+                 seconds_since(start),
+                 inputs.size() / fit_seconds};
     state.history.push_back(log);
     state.seconds += log.seconds;
     state.model = serialize_model(model);
@@ -226,9 +229,9 @@ int run_training(const TrainOptions& o) {
     save_adam(tiny, adam, state);
     save_checkpoint(state, checkpoint_path);
     write_csv(state.history, csv_path);
-    std::cerr << std::fixed << std::setprecision(4) << "epoch " << log.epoch << "/" << o.epochs << "  loss "
-              << log.loss << "  train " << 100 * log.train_accuracy << "%  val " << 100 * log.validation_accuracy
-              << "%  " << std::setprecision(0) << log.seconds << " s  " << log.images_per_second << " img/s"
+    std::cerr << std::fixed << std::setprecision(4) << "epoch " << log.epoch << "/" << o.epochs << "  loss " << log.loss
+              << "  train " << 100 * log.train_accuracy << "%  val " << 100 * log.validation_accuracy << "%  "
+              << std::setprecision(0) << log.seconds << " s  " << log.images_per_second << " img/s"
               << (since_best == 0 ? "  (best)" : "") << '\n';
   }
   if (since_best >= o.patience) {
@@ -240,8 +243,9 @@ int run_training(const TrainOptions& o) {
   const EvaluationResult test = evaluate(network, test_data);
   ModelMetadata& meta = best.meta;
   test.metrics.fill(meta);
-  meta.dataset = "MNIST (" + std::to_string(split.train.size()) + " train / " + std::to_string(split.validation.size()) +
-                 " validation / " + std::to_string(test_data.images.count) + " test)";
+  meta.dataset = "MNIST (" + std::to_string(split.train.size()) + " train / " +
+                 std::to_string(split.validation.size()) + " validation / " + std::to_string(test_data.images.count) +
+                 " test)";
   meta.training_config = "epochs=" + std::to_string(o.epochs) + " patience=" + std::to_string(o.patience) + " " +
                          fingerprint(o) + " optimizer=adam batch_norm_momentum=0.99";
   meta.trained_at = utc_now();

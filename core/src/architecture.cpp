@@ -87,24 +87,36 @@ int Architecture::parameter_count() const {
 
 std::string layer_name(const LayerSpec& layer) {
   switch (layer.kind) {
-    case LayerKind::Conv: return "conv";
-    case LayerKind::BatchNorm: return "batchnorm";
-    case LayerKind::MaxPool: return "maxpool";
-    case LayerKind::Dropout: return "dropout";
-    case LayerKind::Dense: return "dense";
+    case LayerKind::Conv:
+      return "conv";
+    case LayerKind::BatchNorm:
+      return "batchnorm";
+    case LayerKind::MaxPool:
+      return "maxpool";
+    case LayerKind::Dropout:
+      return "dropout";
+    case LayerKind::Dense:
+      return "dense";
   }
   return "?";
 }
 
 const Architecture& reference_architecture() {
   static const Architecture arch = Builder({kImageSide, kImageSide, 1})
-                                       .conv(32, 3).batch_norm()
-                                       .conv(32, 3).batch_norm()
-                                       .max_pool(2).dropout(0.25f)
-                                       .conv(64, 3).batch_norm()
-                                       .conv(64, 3).batch_norm()
-                                       .max_pool(2).dropout(0.25f)
-                                       .dense(128, false).batch_norm()
+                                       .conv(32, 3)
+                                       .batch_norm()
+                                       .conv(32, 3)
+                                       .batch_norm()
+                                       .max_pool(2)
+                                       .dropout(0.25f)
+                                       .conv(64, 3)
+                                       .batch_norm()
+                                       .conv(64, 3)
+                                       .batch_norm()
+                                       .max_pool(2)
+                                       .dropout(0.25f)
+                                       .dense(128, false)
+                                       .batch_norm()
                                        .dropout(0.5f)
                                        .dense(kClasses, true)
                                        .build();

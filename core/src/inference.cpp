@@ -16,8 +16,8 @@ struct PendingAffine {
   bool empty() const { return scale.empty(); }
 };
 
-void conv_forward(const float* in, float* out, const Shape& is, const Shape& os, int k, const float* w,
-                  const float* b, bool relu) {
+void conv_forward(const float* in, float* out, const Shape& is, const Shape& os, int k, const float* w, const float* b,
+                  bool relu) {
   const int plane = os.width * os.height;
   for (int o = 0; o < os.channels; ++o) {
     float* dst = out + o * plane;
@@ -128,8 +128,10 @@ Network::Network(const Model& model) {
         s.weights = model.tensors[tensor++];
         s.bias = model.tensors[tensor++];
         if (!pending.empty()) {
-          if (s.op == Op::Conv) fold_conv(s.weights, s.bias, pending, layer.in.channels, layer.kernel);
-          else fold_dense(s.weights, s.bias, pending, layer.in);
+          if (s.op == Op::Conv)
+            fold_conv(s.weights, s.bias, pending, layer.in.channels, layer.kernel);
+          else
+            fold_dense(s.weights, s.bias, pending, layer.in);
           pending = {};
         }
         steps_.push_back(std::move(s));

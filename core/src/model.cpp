@@ -38,7 +38,9 @@ template <class Archive>
 void load_bytes(Archive& ar, std::string& s, std::size_t limit, const std::string& what) {
   cereal::size_type n = 0;
   ar(cereal::make_size_tag(n));
-  if (n > limit) throw Error("truncated or corrupted: " + what + " claims " + std::to_string(n) + " bytes, more than the file holds");
+  if (n > limit)
+    throw Error("truncated or corrupted: " + what + " claims " + std::to_string(n) +
+                " bytes, more than the file holds");
   s.resize(n);
   ar(cereal::binary_data(&s[0], n));
 }
@@ -139,7 +141,8 @@ void validate_model(const Model& model, const std::string& source) {
       throw Error(source + ": tensor " + spec.name + " has " + std::to_string(t.size()) +
                   " values, the architecture expects " + std::to_string(spec.size));
     }
-    const bool variance = arch.layers[spec.layer].kind == LayerKind::BatchNorm && spec.name.find("variance") != std::string::npos;
+    const bool variance =
+        arch.layers[spec.layer].kind == LayerKind::BatchNorm && spec.name.find("variance") != std::string::npos;
     for (std::size_t j = 0; j < t.size(); ++j) {
       if (!finite(t[j]) || (variance && t[j] < 0)) {
         throw Error(source + ": tensor " + spec.name + " holds an invalid value (" + std::to_string(t[j]) +

@@ -1,7 +1,7 @@
 // The reference architecture's shapes, as the Keras model defines them.
-#include <catch2/catch.hpp>
-
 #include "digits/architecture.h"
+
+#include <catch2/catch.hpp>
 
 using namespace digits;
 

@@ -1,10 +1,11 @@
 // IDX reader: good files parse, malformed ones are refused with a message.
+#include "digits/idx.h"
+
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 
 #include "digits/error.h"
-#include "digits/idx.h"
 
 using namespace digits;
 using Catch::Matchers::Contains;

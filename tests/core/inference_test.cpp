@@ -1,10 +1,11 @@
 // Core's forward pass (batch norm folded) against a direct, unfused
 // implementation of the architecture written here from the layer list.
+#include "digits/inference.h"
+
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <numeric>
 
-#include "digits/inference.h"
 #include "test_models.h"
 
 using namespace digits;

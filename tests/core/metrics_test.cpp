@@ -1,7 +1,7 @@
 // Metrics on a small example worked out by hand.
-#include <catch2/catch.hpp>
-
 #include "digits/metrics.h"
+
+#include <catch2/catch.hpp>
 
 using namespace digits;
 

@@ -1,5 +1,7 @@
 // Weight file: round trip, and every kind of bad file is refused with a
 // message naming the file and the problem.
+#include "digits/model.h"
+
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <cstdio>
@@ -8,7 +10,6 @@
 
 #include "digits/error.h"
 #include "digits/inference.h"
-#include "digits/model.h"
 #include "test_models.h"
 
 using namespace digits;

@@ -1,10 +1,10 @@
 // Preprocessing: invariance to where and how large a digit is drawn, centring
 // by mass, inverted input, and empty canvases.
+#include "digits/preprocess.h"
+
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <vector>
-
-#include "digits/preprocess.h"
 
 using namespace digits;
 

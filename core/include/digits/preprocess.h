@@ -18,7 +18,7 @@ struct Box {
 struct Preprocessed {
   bool empty = true;  // no (or too little) ink: nothing to predict
   bool inverted = false;
-  Box ink;            // bounding box of the ink, in canvas pixels
+  Box ink;                                // bounding box of the ink, in canvas pixels
   std::array<float, kImageSize> image{};  // 28x28, 0 = background, 1 = ink
 };
 

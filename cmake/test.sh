@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds everything and runs every test:
+# formatting, native build (warnings as errors), unit + CLI + training smoke
+# + shipped-model + desktop tests (CTest), the core tests under ASan/UBSan,
+# the two fuzz targets, the web build and the browser end-to-end test.
+# Idempotent; incremental builds make a second run quick.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+JOBS=$(nproc)
+step() { printf '\n== %s ==\n' "$*"; }
+
+step "dependencies"
+bash cmake/deps.sh native data web browser
+
+step "clang-format"
+clang-format --dry-run --Werror $(bash cmake/sources.sh)
+echo "formatting clean"
+
+step "native build"
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DCMAKE_COMPILE_WARNING_AS_ERROR=ON >/dev/null
+cmake --build build -j"$JOBS"
+
+step "unit, CLI, training smoke, shipped model and desktop tests"
+ctest --test-dir build --output-on-failure -j"$JOBS"
+
+step "core tests under AddressSanitizer + UndefinedBehaviorSanitizer"
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DDIGITS_SANITIZE=ON -DDIGITS_BUILD_APP=OFF \
+  -DDIGITS_BUILD_TRAINER=OFF -DCMAKE_COMPILE_WARNING_AS_ERROR=ON >/dev/null
+cmake --build build-asan -j"$JOBS" --target core_tests
+ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ./build-asan/tests/core_tests
+
+step "fuzzing the weight loader and the IDX reader (libFuzzer, fixed number of runs)"
+CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDIGITS_FUZZ=ON -DDIGITS_SANITIZE=ON \
+  -DDIGITS_BUILD_APP=OFF -DDIGITS_BUILD_TRAINER=OFF >/dev/null
+cmake --build build-fuzz -j"$JOBS" --target weights_fuzz idx_fuzz
+mkdir -p build-fuzz/corpus/weights build-fuzz/corpus/idx
+head -c 4096 weights/mnist.dgw >build-fuzz/corpus/weights/head.dgw
+cp weights/mnist.dgw build-fuzz/corpus/weights/full.dgw
+head -c 2000 .deps/mnist/t10k-images-idx3-ubyte >build-fuzz/corpus/idx/images
+head -c 100 .deps/mnist/t10k-labels-idx1-ubyte >build-fuzz/corpus/idx/labels
+./build-fuzz/tests/weights_fuzz -runs=20000 -max_len=4096 -seed=1 build-fuzz/corpus/weights 2>&1 | tail -2
+./build-fuzz/tests/idx_fuzz -runs=50000 -max_len=4096 -seed=1 build-fuzz/corpus/idx 2>&1 | tail -2
+
+step "web build"
+bash cmake/build-web.sh
+
+step "browser end-to-end test (headless Chromium)"
+node tests/web/e2e.mjs build-web/site build-web/artifacts
+
+printf '\nall tests passed\n'

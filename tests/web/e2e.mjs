@@ -1,0 +1,91 @@
+// End-to-end test of the built page in headless Chromium (Debian's), driven
+// by playwright-core: load without console errors or non-local requests, draw
+// digits with the mouse and by touch, undo and clear, reject a corrupt
+// weights file while the previous model keeps working, save a screenshot.
+//   node e2e.mjs SITE_DIR ARTIFACT_DIR
+import { chromium } from 'playwright-core';
+import { startServer, launchBrowser, strokes, drawMouse, drawTouch, waitForLabel, canvasRect } from './page.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const site = path.resolve(process.argv[2] ?? '../../build-web/site');
+const artifacts = path.resolve(process.argv[3] ?? '../../build-web/artifacts');
+fs.mkdirSync(artifacts, { recursive: true });
+
+const failures = [];
+function check(condition, message) {
+  console.log(`${condition ? 'ok  ' : 'FAIL'} ${message}`);
+  if (!condition) failures.push(message);
+}
+
+const { server, url } = await startServer(site);
+const browser = await launchBrowser(chromium);
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const consoleErrors = [];
+  const foreignRequests = [];
+  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+  page.on('pageerror', (e) => consoleErrors.push(String(e)));
+  page.on('request', (r) => { if (!r.url().startsWith(url) && !r.url().startsWith('data:')) foreignRequests.push(r.url()); });
+
+  await page.goto(url + '/index.html');
+  const rect = await canvasRect(page);
+  check(rect.width > 100 && rect.height > 100, `drawing area published (${rect.x} ${rect.y} ${rect.width} ${rect.height})`);
+  check((await page.getAttribute('#prediction', 'data-label')) === '', 'empty canvas: no label');
+
+  for (const digit of ['1', '7', '0']) {
+    await drawMouse(page, rect, strokes[digit]);
+    const got = await waitForLabel(page, (l) => l !== '', 5000);
+    const confidence = await page.getAttribute('#prediction', 'data-confidence');
+    check(got === digit, `mouse-drawn ${digit} predicted as ${got} (confidence ${confidence})`);
+    if (digit === '7') await page.screenshot({ path: path.join(artifacts, 'page.png') });
+    await page.keyboard.press('Delete');
+    check((await waitForLabel(page, (l) => l === '', 3000)) === '', `Delete clears the canvas after ${digit}`);
+  }
+
+  // Undo: a stroke then Ctrl+Z gives the empty canvas back; clear then Ctrl+Z restores the digit.
+  await drawMouse(page, rect, strokes['1']);
+  await waitForLabel(page, (l) => l === '1', 5000);
+  await page.keyboard.press('Control+z');
+  check((await waitForLabel(page, (l) => l === '', 3000)) === '', 'Ctrl+Z undoes the last stroke');
+  await drawMouse(page, rect, strokes['1']);
+  await waitForLabel(page, (l) => l === '1', 5000);
+  await page.keyboard.press('Delete');
+  await waitForLabel(page, (l) => l === '', 3000);
+  await page.keyboard.press('Control+z');
+  check((await waitForLabel(page, (l) => l === '1', 3000)) === '1', 'Ctrl+Z after clear restores the drawing');
+  await page.keyboard.press('Delete');
+  await waitForLabel(page, (l) => l === '', 3000);
+
+  // Touch.
+  await drawTouch(page, rect, strokes['7']);
+  const touched = await waitForLabel(page, (l) => l !== '', 5000);
+  check(touched === '7', `touch-drawn 7 predicted as ${touched}`);
+  await page.keyboard.press('Delete');
+  await waitForLabel(page, (l) => l === '', 3000);
+
+  // A corrupt weights file: an error is shown, the previous model keeps predicting.
+  const good = fs.readFileSync(path.resolve(site, '../../weights/mnist.dgw'));
+  const bad = Buffer.from(good.subarray(0, Math.floor(good.length / 2)));
+  await page.setInputFiles('#weights-file', { name: 'corrupt.dgw', mimeType: 'application/octet-stream', buffer: bad });
+  await page.waitForSelector('#error:not([hidden])', { timeout: 5000 });
+  const errorText = await page.textContent('#error');
+  check(/corrupt\.dgw/.test(errorText) && /truncated/.test(errorText), `corrupt file reported: "${errorText}"`);
+  await drawMouse(page, rect, strokes['0']);
+  const after = await waitForLabel(page, (l) => l !== '', 5000);
+  check(after === '0', `previous model still predicts after the bad file (0 -> ${after})`);
+
+  // A good file loads and clears the error.
+  await page.setInputFiles('#weights-file', { name: 'mnist.dgw', mimeType: 'application/octet-stream', buffer: good });
+  await page.waitForSelector('#error[hidden]', { state: 'attached', timeout: 5000 });
+  check(true, 'loading a valid weights file clears the error');
+
+  check(consoleErrors.length === 0, `no console errors (${consoleErrors.join(' | ')})`);
+  check(foreignRequests.length === 0, `no non-local requests (${foreignRequests.join(' ')})`);
+  await page.screenshot({ path: path.join(artifacts, 'page-final.png') });
+} finally {
+  await browser.close();
+  server.close();
+}
+console.log(failures.length === 0 ? 'browser test passed' : `browser test: ${failures.length} failure(s)`);
+process.exit(failures.length === 0 ? 0 : 1);

@@ -1,0 +1,101 @@
+// Shared by the browser test and the browser benchmark: a loopback static
+// server, Chromium's launch, and drawing on the page's canvas through the
+// rectangle it publishes in #prediction[data-canvas-rect].
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.png': 'image/png' };
+
+export function startServer(root) {
+  const server = http.createServer((req, res) => {
+    const file = path.join(root, decodeURIComponent(new URL(req.url, 'http://x').pathname));
+    if (!file.startsWith(root) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': types[path.extname(file)] ?? 'application/octet-stream' });
+    fs.createReadStream(file).pipe(res);
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
+    resolve({ server, url: `http://127.0.0.1:${server.address().port}` });
+  }));
+}
+
+export function launchBrowser(chromium) {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+}
+
+export async function canvasRect(page) {
+  await page.waitForFunction(() => document.getElementById('prediction').getAttribute('data-canvas-rect'), null,
+    { timeout: 30000 });
+  const [x, y, width, height] = (await page.getAttribute('#prediction', 'data-canvas-rect')).split(' ').map(Number);
+  return { x, y, width, height };
+}
+
+// Strokes in unit coordinates of the drawing area; each is a polyline.
+function ellipse(cx, cy, rx, ry, n) {
+  const points = [];
+  for (let i = 0; i <= n; ++i) {
+    const a = -Math.PI / 2 + (2 * Math.PI * i) / n;
+    points.push([cx + rx * Math.cos(a), cy + ry * Math.sin(a)]);
+  }
+  return points;
+}
+export const strokes = {
+  '1': [[[0.52, 0.2], [0.5, 0.8]]],
+  '7': [[[0.3, 0.22], [0.7, 0.22], [0.46, 0.8]]],
+  '0': [ellipse(0.5, 0.5, 0.17, 0.28, 48)],
+};
+
+function toPage(rect, [u, v]) { return [rect.x + u * rect.width, rect.y + v * rect.height]; }
+
+export async function drawMouse(page, rect, digit) {
+  for (const line of digit) {
+    const [x0, y0] = toPage(rect, line[0]);
+    await page.mouse.move(x0, y0);
+    await page.mouse.down();
+    for (const p of line.slice(1)) {
+      const [x, y] = toPage(rect, p);
+      await page.mouse.move(x, y, { steps: 6 });
+    }
+    await page.mouse.up();
+  }
+}
+
+export async function drawTouch(page, rect, digit) {
+  const cdp = await page.context().newCDPSession(page);
+  for (const line of digit) {
+    const points = [];
+    for (let i = 0; i + 1 < line.length; ++i) {
+      for (let s = 0; s < 8; ++s) {
+        const t = s / 8;
+        points.push([line[i][0] + t * (line[i + 1][0] - line[i][0]), line[i][1] + t * (line[i + 1][1] - line[i][1])]);
+      }
+    }
+    points.push(line[line.length - 1]);
+    const touch = (p) => { const [x, y] = toPage(rect, p); return [{ x, y, id: 1 }]; };
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: touch(points[0]) });
+    for (const p of points.slice(1)) {
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: touch(p) });
+    }
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  }
+}
+
+// Waits until #prediction's data-label satisfies `accept`, returns the last value seen.
+export async function waitForLabel(page, accept, timeout) {
+  const start = Date.now();
+  let label = null;
+  while (Date.now() - start < timeout) {
+    label = await page.getAttribute('#prediction', 'data-label');
+    if (accept(label)) return label;
+    await page.waitForTimeout(50);
+  }
+  return label;
+}
