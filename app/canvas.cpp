@@ -1,5 +1,7 @@
-// Capsule rasterisation with a one-pixel soft edge.
+// Strokes, undo history and loading a sample digit.
 #include "canvas.h"
+
+#include "digits/brush.h"
 
 #include <algorithm>
 #include <cmath>
@@ -36,27 +38,7 @@ void Canvas::continue_stroke(float x, float y) {
 void Canvas::end_stroke() { drawing_ = false; }
 
 void Canvas::stamp_segment(float x0, float y0, float x1, float y1) {
-  const float r = radius_;
-  const int xa = std::max(0, static_cast<int>(std::floor(std::min(x0, x1) - r - 1)));
-  const int xb = std::min(kSide - 1, static_cast<int>(std::ceil(std::max(x0, x1) + r + 1)));
-  const int ya = std::max(0, static_cast<int>(std::floor(std::min(y0, y1) - r - 1)));
-  const int yb = std::min(kSide - 1, static_cast<int>(std::ceil(std::max(y0, y1) + r + 1)));
-  const float dx = x1 - x0, dy = y1 - y0, len2 = dx * dx + dy * dy;
-  bool changed = false;
-  for (int y = ya; y <= yb; ++y) {
-    for (int x = xa; x <= xb; ++x) {
-      const float px = x + 0.5f - x0, py = y + 0.5f - y0;
-      const float t = len2 > 0 ? std::clamp((px * dx + py * dy) / len2, 0.0f, 1.0f) : 0.0f;
-      const float ex = px - t * dx, ey = py - t * dy;
-      const float cover = std::clamp(r + 0.5f - std::sqrt(ex * ex + ey * ey), 0.0f, 1.0f);
-      if (cover <= 0) continue;
-      float& v = pixels_[y * kSide + x];
-      const float next = erase_ ? std::min(v, 1.0f - cover) : std::max(v, cover);
-      changed |= next != v;
-      v = next;
-    }
-  }
-  if (changed) ++version_;
+  if (digits::paint_segment(pixels_.data(), kSide, kSide, x0, y0, x1, y1, radius_, erase_)) ++version_;
 }
 
 void Canvas::clear() {

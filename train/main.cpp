@@ -12,6 +12,7 @@
 #include "digits/inference.h"
 #include "digits/model.h"
 #include "digits/preprocess.h"
+#include "drawn_set.h"
 #include "image_io.h"
 #include "report.h"
 #include "trainer.h"
@@ -124,6 +125,14 @@ int main(int argc, char** argv) {
   predict_cmd->add_flag("--json", json, "one JSON object per line");
   predict_cmd->add_option("paths", paths, "images or folders")->required();
 
+  train::DrawnSetOptions drawn;
+  drawn.data_dir = kDefaultData;
+  auto* drawn_cmd = app.add_subcommand("drawn-set", "write the drawn-digit evaluation set as PNG files");
+  drawn_cmd->add_option("-o,--output", drawn.out_dir, "folder to write")->required();
+  drawn_cmd->add_option("--count", drawn.count, "number of images")->capture_default_str();
+  drawn_cmd->add_option("--seed", drawn.seed, "random seed")->capture_default_str();
+  drawn_cmd->add_option("--data", drawn.data_dir, "folder with the MNIST IDX files")->capture_default_str();
+
   CLI11_PARSE(app, argc, argv);
   try {
     if (*train_cmd) {
@@ -131,6 +140,7 @@ int main(int argc, char** argv) {
       return train::run_training(t);
     }
     if (*eval_cmd) return evaluate_command(weights, data, json);
+    if (*drawn_cmd) return train::write_drawn_set(drawn);
     return predict_command(weights, paths, json);
   } catch (const std::exception& e) {
     std::cerr << "error: " << e.what() << '\n';

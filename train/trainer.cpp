@@ -10,6 +10,7 @@
 #include <cmath>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <numeric>
@@ -157,8 +158,11 @@ int run_training(const TrainOptions& o) {
   const std::string checkpoint_path = o.checkpoint.empty() ? o.output + ".ckpt" : o.checkpoint;
   const std::string csv_path = o.output + ".csv";
   // Fail on an unwritable output now, not after an hour of training.
-  write_file_atomically(o.output + ".probe", "");
-  std::filesystem::remove(o.output + ".probe");
+  {
+    const std::string probe = o.output + ".tmp";
+    if (!std::ofstream(probe, std::ios::binary)) throw Error(o.output + ": cannot write there (does the folder exist?)");
+    std::filesystem::remove(probe);
+  }
 
   const Dataset train_data = load_mnist(o.data_dir, "train");
   const Dataset test_data = load_mnist(o.data_dir, "t10k");

@@ -12,14 +12,14 @@ struct TrainOptions {
   std::string data_dir;
   std::string output = "weights/mnist.dgw";
   std::string checkpoint;  // default: <output>.ckpt
-  int epochs = 8;
+  int epochs = 20;
   int batch_size = 32;
   float learning_rate = 1e-3f;
-  float lr_decay = 0.75f;  // learning rate multiplied by this after every epoch
+  float lr_decay = 0.85f;  // learning rate multiplied by this after every epoch
   std::uint32_t seed = 1;
   bool augment = true;
   int validation = 5000;  // images held out of the training set
-  int patience = 3;       // epochs without a better validation accuracy before stopping
+  int patience = 5;       // epochs without a better validation accuracy before stopping
   int limit = 0;          // train on the first N training images only (0 = all)
   bool resume = false;
   bool stock_conv = false;  // tiny-dnn's own convolution (slow; for comparison)
