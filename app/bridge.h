@@ -13,7 +13,8 @@ struct Prediction;
 namespace app::bridge {
 
 // Updates #prediction: text, data-label and data-confidence (empty label when
-// nothing is drawn).
+// nothing is drawn), data-ms (preprocessing + inference time) and data-count
+// (predictions so far).
 void publish_prediction(const Prediction& p);
 // Drawing area in window coordinates (CSS pixels on the web).
 void publish_canvas_rect(float x, float y, float width, float height);

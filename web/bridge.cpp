@@ -10,12 +10,14 @@
 #include "recognizer.h"
 
 // clang-format off
-EM_JS(void, js_publish_prediction, (const char* text, int label, const char* confidence), {
+EM_JS(void, js_publish_prediction, (const char* text, int label, const char* confidence, double ms), {
   const el = document.getElementById('prediction');
   if (!el) return;
   el.textContent = UTF8ToString(text);
   el.setAttribute('data-label', label < 0 ? '' : String(label));
   el.setAttribute('data-confidence', UTF8ToString(confidence));
+  el.setAttribute('data-ms', ms.toFixed(3));
+  el.dataset.count = String(Number(el.dataset.count || 0) + 1);
 });
 
 // The drawing area in CSS pixels of the page: the canvas element's position
@@ -52,7 +54,7 @@ void publish_prediction(const Prediction& p) {
     std::snprintf(text, sizeof text, "Prediction: %d (%.1f%% confident)", p.label, 100.0 * p.confidence);
     std::snprintf(confidence, sizeof confidence, "%.4f", p.confidence);
   }
-  js_publish_prediction(text, p.empty ? -1 : p.label, confidence);
+  js_publish_prediction(text, p.empty ? -1 : p.label, confidence, p.milliseconds);
 }
 
 void publish_canvas_rect(float x, float y, float width, float height) { js_publish_canvas_rect(x, y, width, height); }
