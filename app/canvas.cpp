@@ -1,10 +1,10 @@
 // Strokes, undo history and loading a sample digit.
 #include "canvas.h"
 
-#include "digits/brush.h"
-
 #include <algorithm>
 #include <cmath>
+
+#include "digits/brush.h"
 
 namespace app {
 namespace {

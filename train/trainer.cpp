@@ -3,6 +3,7 @@
 // early stopping, and the final weights file with its report.
 #include "trainer.h"
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -160,7 +161,8 @@ int run_training(const TrainOptions& o) {
   // Fail on an unwritable output now, not after an hour of training.
   {
     const std::string probe = o.output + ".tmp";
-    if (!std::ofstream(probe, std::ios::binary)) throw Error(o.output + ": cannot write there (does the folder exist?)");
+    if (!std::ofstream(probe, std::ios::binary))
+      throw Error(o.output + ": cannot write there (does the folder exist?)");
     std::filesystem::remove(probe);
   }
 
@@ -259,6 +261,9 @@ int run_training(const TrainOptions& o) {
   save_model(best, o.output);
   const std::string report_path = std::filesystem::path(o.output).replace_extension(".md").string();
   write_file_atomically(report_path, markdown_report(meta, state.history));
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  std::cerr << "peak memory " << usage.ru_maxrss / 1024 << " MB\n";
   std::cerr << "best epoch " << meta.epochs << ": test accuracy " << std::setprecision(2) << 100.0 * meta.test_accuracy
             << "%\nwrote " << o.output << ", " << report_path << " and " << csv_path << '\n';
   return 0;

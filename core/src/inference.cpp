@@ -25,8 +25,8 @@ struct PendingAffine {
   bool empty() const { return scale.empty(); }
 };
 
-DIGITS_HOT_LOOP void conv_forward(const float* in, float* out, const Shape& is, const Shape& os, int k, const float* w, const float* b,
-                  bool relu) {
+DIGITS_HOT_LOOP void conv_forward(const float* in, float* out, const Shape& is, const Shape& os, int k, const float* w,
+                                  const float* b, bool relu) {
   const int plane = os.width * os.height;
   for (int o = 0; o < os.channels; ++o) {
     float* dst = out + o * plane;
@@ -67,7 +67,8 @@ void max_pool_forward(const float* in, float* out, const Shape& is, const Shape&
   }
 }
 
-DIGITS_HOT_LOOP void dense_forward(const float* in, float* out, int n_in, int n_out, const float* w, const float* b, bool relu) {
+DIGITS_HOT_LOOP void dense_forward(const float* in, float* out, int n_in, int n_out, const float* w, const float* b,
+                                   bool relu) {
   std::copy(b, b + n_out, out);
   for (int i = 0; i < n_in; ++i) {
     const float v = in[i];

@@ -66,7 +66,8 @@ int main(int argc, char** argv) {
   std::vector<float> canvas(280 * 280, 0.0f);
   for (int y = 0; y < 280; ++y)
     for (int x = 0; x < 280; ++x) canvas[y * 280 + x] = images[((y / 10) * 28 + x / 10)];
-  report("preprocess 280x280 canvas", time_each(2000, [&](int) { sink += preprocess(canvas.data(), 280, 280).image[400]; }));
+  report("preprocess 280x280 canvas",
+         time_each(2000, [&](int) { sink += preprocess(canvas.data(), 280, 280).image[400]; }));
   std::printf("(checksum %g)\n", static_cast<double>(sink));
   return 0;
 }

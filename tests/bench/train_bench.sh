@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Training throughput benchmark (not a test): one epoch on the same 12,000
+# MNIST training images, batch 32, Adam, with `digits train` (FastConv, the
+# default), with tiny-dnn's stock convolution, and with the PyTorch reference
+# (Debian's python3-torch, same architecture), on this machine.
+#   tests/bench/train_bench.sh [--no-stock]
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+DIGITS="$ROOT/build/train/digits"
+DATA="$ROOT/.deps/mnist"
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+[ -x "$DIGITS" ] || { echo "build first: cmake --build build --target digits" >&2; exit 1; }
+dpkg-query -W -f='${Status}' python3-torch 2>/dev/null | grep -q "ok installed" ||
+  sudo_apt=$( [ "$(id -u)" -eq 0 ] && echo "" || echo sudo ) && $sudo_apt apt-get install -y -qq python3-torch >/dev/null
+
+run_digits() {  # label, extra args
+  local label=$1
+  shift
+  "$DIGITS" train --data "$DATA" --limit 15000 --validation 3000 --epochs 1 --no-augment --output "$TMP/$label.dgw" "$@" \
+    2>"$TMP/$label.log" >/dev/null
+  local rate peak
+  rate=$(tail -n 1 "$TMP/$label.dgw.csv" | cut -d, -f6)
+  peak=$(sed -nE 's/^peak memory ([0-9]+) MB/\1/p' "$TMP/$label.log")
+  printf '%-28s %6.0f images/s   peak memory %5s MB\n' "$label" "$rate" "$peak" >&2
+  echo "$rate"
+}
+
+echo "one epoch, 12,000 images, batch 32, Adam, $(nproc) cores" >&2
+fast=$(run_digits "digits train (FastConv)")
+if [ "${1:-}" != "--no-stock" ]; then run_digits "digits train --stock-conv" --stock-conv >/dev/null; fi
+torch_line=$(/usr/bin/python3 "$ROOT/tests/bench/torch_reference.py" "$DATA" 12000 "$(nproc)")
+echo "$torch_line" >&2
+torch=$(sed -nE 's/.* = ([0-9]+) images\/s.*/\1/p' <<<"$torch_line")
+awk -v a="$fast" -v b="$torch" 'BEGIN { printf "digits / PyTorch throughput: %.2f\n", a / b }' >&2
