@@ -39,8 +39,8 @@ head -c 4096 weights/mnist.dgw >build-fuzz/corpus/weights/head.dgw
 cp weights/mnist.dgw build-fuzz/corpus/weights/full.dgw
 head -c 2000 .deps/mnist/t10k-images-idx3-ubyte >build-fuzz/corpus/idx/images
 head -c 100 .deps/mnist/t10k-labels-idx1-ubyte >build-fuzz/corpus/idx/labels
-./build-fuzz/tests/weights_fuzz -runs=20000 -max_len=4096 -seed=1 build-fuzz/corpus/weights 2>&1 | tail -2
-./build-fuzz/tests/idx_fuzz -runs=50000 -max_len=4096 -seed=1 build-fuzz/corpus/idx 2>&1 | tail -2
+./build-fuzz/tests/weights_fuzz -runs=200000 -max_len=4096 -seed=1 build-fuzz/corpus/weights 2>&1 | tail -2
+./build-fuzz/tests/idx_fuzz -runs=200000 -max_len=4096 -seed=1 build-fuzz/corpus/idx 2>&1 | tail -2
 
 step "web build"
 bash cmake/build-web.sh
