@@ -83,6 +83,16 @@ try {
   check(consoleErrors.length === 0, `no console errors (${consoleErrors.join(' | ')})`);
   check(foreignRequests.length === 0, `no non-local requests (${foreignRequests.join(' ')})`);
   await page.screenshot({ path: path.join(artifacts, 'page-final.png') });
+
+  // The same page opened straight from disk (file://): everything is inside digits.js.
+  const local = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const localErrors = [];
+  local.on('pageerror', (e) => localErrors.push(String(e)));
+  await local.goto('file://' + path.join(site, 'index.html'));
+  const localRect = await canvasRect(local);
+  await drawMouse(local, localRect, strokes['1']);
+  const fromDisk = await waitForLabel(local, (l) => l !== '', 5000);
+  check(fromDisk === '1' && localErrors.length === 0, `page opened from file:// predicts (1 -> ${fromDisk})`);
 } finally {
   await browser.close();
   server.close();
