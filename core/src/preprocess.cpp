@@ -44,20 +44,25 @@ void resample_line(const float* in, int n_in, int stride, float* out, int n_out,
   }
 }
 
-}  // namespace
-
-std::array<float, 2> centre_of_mass(const std::array<float, kImageSize>& image) {
+// Intensity-weighted centre (x, y) of a w x h image; its middle when it is blank.
+std::array<float, 2> mass_centre(const float* image, int w, int h) {
   double mass = 0, mx = 0, my = 0;
-  for (int y = 0; y < kImageSide; ++y) {
-    for (int x = 0; x < kImageSide; ++x) {
-      const double v = image[y * kImageSide + x];
+  for (int y = 0; y < h; ++y) {
+    for (int x = 0; x < w; ++x) {
+      const double v = image[y * w + x];
       mass += v;
       mx += v * x;
       my += v * y;
     }
   }
-  if (mass <= 0) return {13.5f, 13.5f};
+  if (mass <= 0) return {(w - 1) / 2.0f, (h - 1) / 2.0f};
   return {static_cast<float>(mx / mass), static_cast<float>(my / mass)};
+}
+
+}  // namespace
+
+std::array<float, 2> centre_of_mass(const std::array<float, kImageSize>& image) {
+  return mass_centre(image.data(), kImageSide, kImageSide);
 }
 
 Preprocessed preprocess(const float* pixels, int width, int height) {
@@ -105,16 +110,7 @@ Preprocessed preprocess(const float* pixels, int width, int height) {
   for (int x = 0; x < w; ++x) resample_line(&rows[x], b.height, w, &digit[x], h, w);
 
   // Place the digit so its centre of mass lands on the image centre, keeping it inside.
-  double mass = 0, mx = 0, my = 0;
-  for (int y = 0; y < h; ++y) {
-    for (int x = 0; x < w; ++x) {
-      const double v = digit[y * w + x];
-      mass += v;
-      mx += v * x;
-      my += v * y;
-    }
-  }
-  const double cx = mass > 0 ? mx / mass : (w - 1) / 2.0, cy = mass > 0 ? my / mass : (h - 1) / 2.0;
+  const auto [cx, cy] = mass_centre(digit.data(), w, h);
   const double centre = (kImageSide - 1) / 2.0;
   const int ox = std::clamp(static_cast<int>(std::lround(centre - cx)), 0, kImageSide - w);
   const int oy = std::clamp(static_cast<int>(std::lround(centre - cy)), 0, kImageSide - h);
