@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 #include "digits/error.h"
 
@@ -25,8 +26,53 @@ struct PendingAffine {
   bool empty() const { return scale.empty(); }
 };
 
-DIGITS_HOT_LOOP void conv_forward(const float* in, float* out, const Shape& is, const Shape& os, int k, const float* w,
-                                  const float* b, bool relu) {
+// Register tiling: a strip of 8 outputs in a row, for 4 output channels at
+// once, accumulates over every input channel and kernel tap before it is
+// stored -- one input load feeds 32 multiply-adds. Strips overlap at the right
+// edge when the width is not a multiple of 8 (recomputing equal values).
+constexpr int kStrip = 8, kBlock = 4;
+
+// GCC/Clang vector extension: 8 floats the compiler maps to AVX, SSE pairs
+// or scalars, whatever the target has.
+typedef float Vec8 __attribute__((vector_size(32)));
+
+DIGITS_HOT_LOOP void conv_tiled(const float* in, float* out, const Shape& is, const Shape& os, int k, const float* w,
+                                const float* b, bool relu) {
+  const int plane = os.width * os.height, in_plane = is.width * is.height, taps = k * k;
+  const int channel_stride = is.channels * taps;  // between the weights of consecutive output channels
+  for (int o = 0; o < os.channels; o += kBlock) {
+    for (int y = 0; y < os.height; ++y) {
+      for (int x0 = 0; x0 < os.width; x0 += kStrip) {
+        const int x = std::min(x0, os.width - kStrip);
+        Vec8 a0 = Vec8{} + b[o], a1 = Vec8{} + b[o + 1], a2 = Vec8{} + b[o + 2], a3 = Vec8{} + b[o + 3];
+        for (int i = 0; i < is.channels; ++i) {
+          const float* src = in + i * in_plane + y * is.width + x;
+          const float* kw = w + (o * is.channels + i) * taps;
+          for (int ky = 0; ky < k; ++ky) {
+            for (int kx = 0; kx < k; ++kx) {
+              Vec8 v;
+              std::memcpy(&v, src + ky * is.width + kx, sizeof v);  // unaligned load
+              const float* t = kw + ky * k + kx;
+              a0 += t[0] * v;
+              a1 += t[channel_stride] * v;
+              a2 += t[2 * channel_stride] * v;
+              a3 += t[3 * channel_stride] * v;
+            }
+          }
+        }
+        const Vec8 acc[kBlock] = {a0, a1, a2, a3};
+        for (int c = 0; c < kBlock; ++c) {
+          float* d = out + (o + c) * plane + y * os.width + x;
+          for (int l = 0; l < kStrip; ++l) d[l] = relu ? std::max(acc[c][l], 0.0f) : acc[c][l];
+        }
+      }
+    }
+  }
+}
+
+// Any shape: one output plane at a time.
+DIGITS_HOT_LOOP void conv_plain(const float* in, float* out, const Shape& is, const Shape& os, int k, const float* w,
+                                const float* b, bool relu) {
   const int plane = os.width * os.height;
   for (int o = 0; o < os.channels; ++o) {
     float* dst = out + o * plane;
@@ -48,6 +94,15 @@ DIGITS_HOT_LOOP void conv_forward(const float* in, float* out, const Shape& is, 
     if (relu) {
       for (int p = 0; p < plane; ++p) dst[p] = std::max(dst[p], 0.0f);
     }
+  }
+}
+
+void conv_forward(const float* in, float* out, const Shape& is, const Shape& os, int k, const float* w, const float* b,
+                  bool relu) {
+  if (os.width >= kStrip && os.channels % kBlock == 0) {
+    conv_tiled(in, out, is, os, k, w, b, relu);
+  } else {
+    conv_plain(in, out, is, os, k, w, b, relu);
   }
 }
 
