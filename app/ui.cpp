@@ -128,20 +128,27 @@ void canvas_panel(AppState& s, float side) {
     dl->AddCircle(mouse, s.brush_radius * k, ImGui::GetColorU32(s.eraser ? kWarn : kAccent), 32, 1.0f);
   }
 
+  // The tools wrap under the canvas on narrow screens instead of running off it.
+  const float right = origin.x + side;
+  auto next_fits = [&](float width) {
+    if (ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + width <= right) ImGui::SameLine();
+  };
+  auto button_width = [](const char* label) {
+    return ImGui::CalcTextSize(label).x + 2 * ImGui::GetStyle().FramePadding.x;
+  };
   ImGui::SetNextItemWidth(std::min(side * 0.35f, 160.0f));
   ImGui::SliderFloat("##brush", &s.brush_radius, 4.0f, 24.0f, "brush %.0f");
-  ImGui::SameLine();
-  if (ImGui::Checkbox("Eraser (E)", &s.eraser)) {
-  }
-  ImGui::SameLine();
+  next_fits(button_width("Eraser (E)") + ImGui::GetFrameHeight());
+  ImGui::Checkbox("Eraser (E)", &s.eraser);
+  next_fits(button_width("Undo (Ctrl+Z)"));
   ImGui::BeginDisabled(!s.canvas.can_undo());
   if (ImGui::Button("Undo (Ctrl+Z)")) s.canvas.undo();
   ImGui::EndDisabled();
-  ImGui::SameLine();
+  next_fits(button_width("Clear (Del)"));
   if (ImGui::Button("Clear (Del)")) s.canvas.clear();
   if (ImGui::Button("Try an MNIST digit (R)")) load_random_sample(s);
   if (s.sample_index >= 0) {
-    ImGui::SameLine();
+    next_fits(ImGui::CalcTextSize("test image #000, labelled 0").x);
     ImGui::TextColored(kMuted, "test image #%d, labelled %d", s.sample_index, embedded_sample_labels[s.sample_index]);
   }
 }

@@ -12,7 +12,7 @@ struct TrainOptions {
   std::string data_dir;
   std::string output = "weights/mnist.dgw";
   std::string checkpoint;  // default: <output>.ckpt
-  int epochs = 20;
+  int epochs = 15;
   int batch_size = 32;
   float learning_rate = 1e-3f;
   float lr_decay = 0.85f;  // learning rate multiplied by this after every epoch

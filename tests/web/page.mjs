@@ -53,22 +53,30 @@ export const strokes = {
   '0': [ellipse(0.5, 0.5, 0.17, 0.28, 48)],
 };
 
-function toPage(rect, [u, v]) { return [rect.x + u * rect.width, rect.y + v * rect.height]; }
+// data-canvas-rect is in page coordinates; input events take viewport ones.
+function toViewport(rect, [u, v]) { return [rect.x - rect.scrollX + u * rect.width, rect.y - rect.scrollY + v * rect.height]; }
 
-export async function drawMouse(page, rect, digit) {
+async function withScroll(page, rect) {
+  const [scrollX, scrollY] = await page.evaluate(() => [window.scrollX, window.scrollY]);
+  return { ...rect, scrollX, scrollY };
+}
+
+export async function drawMouse(page, pageRect, digit) {
+  const rect = await withScroll(page, pageRect);
   for (const line of digit) {
-    const [x0, y0] = toPage(rect, line[0]);
+    const [x0, y0] = toViewport(rect, line[0]);
     await page.mouse.move(x0, y0);
     await page.mouse.down();
     for (const p of line.slice(1)) {
-      const [x, y] = toPage(rect, p);
+      const [x, y] = toViewport(rect, p);
       await page.mouse.move(x, y, { steps: 6 });
     }
     await page.mouse.up();
   }
 }
 
-export async function drawTouch(page, rect, digit) {
+export async function drawTouch(page, pageRect, digit) {
+  const rect = await withScroll(page, pageRect);
   const cdp = await page.context().newCDPSession(page);
   for (const line of digit) {
     const points = [];
@@ -79,7 +87,7 @@ export async function drawTouch(page, rect, digit) {
       }
     }
     points.push(line[line.length - 1]);
-    const touch = (p) => { const [x, y] = toPage(rect, p); return [{ x, y, id: 1 }]; };
+    const touch = (p) => { const [x, y] = toViewport(rect, p); return [{ x, y, id: 1 }]; };
     await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: touch(points[0]) });
     for (const p of points.slice(1)) {
       await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: touch(p) });
