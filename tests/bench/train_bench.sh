@@ -11,8 +11,9 @@ DATA="$ROOT/.deps/mnist"
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 [ -x "$DIGITS" ] || { echo "build first: cmake --build build --target digits" >&2; exit 1; }
-dpkg-query -W -f='${Status}' python3-torch 2>/dev/null | grep -q "ok installed" ||
-  sudo_apt=$( [ "$(id -u)" -eq 0 ] && echo "" || echo sudo ) && $sudo_apt apt-get install -y -qq python3-torch >/dev/null
+if ! dpkg-query -W -f='${Status}' python3-torch 2>/dev/null | grep -q "ok installed"; then
+  if [ "$(id -u)" -eq 0 ]; then apt-get install -y -qq python3-torch >/dev/null; else sudo apt-get install -y -qq python3-torch >/dev/null; fi
+fi
 
 run_digits() {  # label, extra args
   local label=$1
