@@ -42,6 +42,7 @@ def main():
     data, count = sys.argv[1], int(sys.argv[2])
     torch.set_num_threads(int(sys.argv[3]) if len(sys.argv) > 3 else 2)
     torch.manual_seed(1)
+    torch.set_flush_denormal(True)  # denormals otherwise slow later batches several-fold
     images = read_idx(f"{data}/train-images-idx3-ubyte", 2051)[:count]
     labels = read_idx(f"{data}/train-labels-idx1-ubyte", 2049)[:count]
     x = torch.tensor(images, dtype=torch.float32).unsqueeze(1) / 255.0
