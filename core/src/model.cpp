@@ -63,9 +63,10 @@ void load_floats(Archive& ar, std::vector<float>& v, const TensorSpec& spec) {
   ar(cereal::binary_data(v.data(), n * sizeof(float)));
 }
 
-template <class Archive, class T, std::size_t N>
-void fixed_array(Archive& ar, std::array<T, N>& a) {
-  for (T& x : a) ar(x);
+// Works for both directions: Array is const when saving.
+template <class Archive, class Array>
+void fixed_array(Archive& ar, Array& a) {
+  for (auto& x : a) ar(x);
 }
 
 template <class Archive>
@@ -74,7 +75,7 @@ void save_payload(Archive& ar, const Model& model) {
   save_bytes(ar, arch.descriptor);
   ar(static_cast<std::uint32_t>(arch.tensors.size()));
   for (const auto& t : model.tensors) save_floats(ar, t);
-  ModelMetadata m = model.meta;
+  const ModelMetadata& m = model.meta;
   save_bytes(ar, m.dataset);
   save_bytes(ar, m.training_config);
   save_bytes(ar, m.trained_at);
@@ -82,7 +83,7 @@ void save_payload(Archive& ar, const Model& model) {
   fixed_array(ar, m.precision);
   fixed_array(ar, m.recall);
   fixed_array(ar, m.f1);
-  for (auto& row : m.confusion) fixed_array(ar, row);
+  for (const auto& row : m.confusion) fixed_array(ar, row);
 }
 
 template <class Archive>
