@@ -4,10 +4,13 @@
 // keep probability 1 - rate, scales kept units by 1/(1 - rate) (inverted
 // dropout, so inference is the identity) and back-propagates through every
 // unit. It derives from dropout_layer so it keeps the layer type "dropout".
+//
+// Masks come from a counter-based generator keyed by (seed, call, sample,
+// unit), so they do not depend on how samples are split across threads, and
+// reseeding at an epoch start reproduces that epoch exactly.
 #pragma once
 
 #include <cstdint>
-#include <random>
 #include <vector>
 
 #include "tiny_dnn.h"
@@ -19,7 +22,10 @@ class Dropout : public tiny_dnn::dropout_layer {
   Dropout(tiny_dnn::serial_size_t in_dim, tiny_dnn::float_t rate)
       : tiny_dnn::dropout_layer(in_dim, rate), in_dim_(in_dim) {}
 
-  void reseed(std::uint64_t seed) { rng_.seed(seed); }
+  void reseed(std::uint64_t seed) {
+    seed_ = seed;
+    calls_ = 0;
+  }
 
   void set_context(tiny_dnn::net_phase phase) override {
     phase_ = phase;
@@ -27,40 +33,14 @@ class Dropout : public tiny_dnn::dropout_layer {
   }
 
   void forward_propagation(const std::vector<tiny_dnn::tensor_t*>& in_data,
-                           std::vector<tiny_dnn::tensor_t*>& out_data) override {
-    const tiny_dnn::tensor_t& in = *in_data[0];
-    tiny_dnn::tensor_t& out = *out_data[0];
-    if (phase_ != tiny_dnn::net_phase::train) {
-      for (std::size_t s = 0; s < in.size(); ++s) out[s] = in[s];
-      return;
-    }
-    const float keep = 1.0f - static_cast<float>(dropout_rate());
-    const auto threshold = static_cast<std::uint64_t>(keep * 4294967296.0);
-    const float scale = 1.0f / keep;
-    mask_.resize(in.size());
-    for (std::size_t s = 0; s < in.size(); ++s) {
-      mask_[s].resize(in_dim_);
-      for (std::size_t i = 0; i < in_dim_; ++i) {
-        mask_[s][i] = (rng_() < threshold) ? scale : 0.0f;
-        out[s][i] = in[s][i] * mask_[s][i];
-      }
-    }
-  }
-
+                           std::vector<tiny_dnn::tensor_t*>& out_data) override;
   void back_propagation(const std::vector<tiny_dnn::tensor_t*>&, const std::vector<tiny_dnn::tensor_t*>&,
-                        std::vector<tiny_dnn::tensor_t*>& out_grad,
-                        std::vector<tiny_dnn::tensor_t*>& in_grad) override {
-    tiny_dnn::tensor_t& prev = *in_grad[0];
-    const tiny_dnn::tensor_t& curr = *out_grad[0];
-    for (std::size_t s = 0; s < prev.size(); ++s) {
-      for (std::size_t i = 0; i < in_dim_; ++i) prev[s][i] = mask_[s][i] * curr[s][i];
-    }
-  }
+                        std::vector<tiny_dnn::tensor_t*>& out_grad, std::vector<tiny_dnn::tensor_t*>& in_grad) override;
 
  private:
   std::size_t in_dim_;
   tiny_dnn::net_phase phase_ = tiny_dnn::net_phase::train;
-  std::mt19937 rng_{0};
+  std::uint64_t seed_ = 0, calls_ = 0;
   std::vector<std::vector<float>> mask_;
 };
 

@@ -110,7 +110,7 @@ int main(int argc, char** argv) {
   train_cmd->add_option("--limit", t.limit, "use only the first N training images (0: all)")->capture_default_str();
   train_cmd->add_flag("--no-augment", no_augment, "train on the images as they are");
   train_cmd->add_flag("--resume", t.resume, "continue from the checkpoint if there is one");
-  train_cmd->add_flag("--stock-conv", t.stock_conv, "use tiny-dnn's own convolution kernels (slow)");
+  train_cmd->add_flag("--stock-layers", t.stock_kernels, "use tiny-dnn's own layer kernels (slow; for comparison)");
 
   std::string weights = kDefaultWeights, data = kDefaultData;
   bool json = false;

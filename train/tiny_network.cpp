@@ -6,15 +6,40 @@
 #include "digits/architecture.h"
 #include "digits/error.h"
 #include "dropout.h"
-#include "fast_conv.h"
+#include "fast_layers.h"
 
 namespace digits::train {
 namespace {
 
 using tiny_dnn::serial_size_t;
 
-tiny_dnn::batch_normalization_layer* as_batch_norm(tiny_dnn::layer* l) {
+tiny_dnn::batch_normalization_layer* as_stock_batch_norm(tiny_dnn::layer* l) {
   return dynamic_cast<tiny_dnn::batch_normalization_layer*>(l);
+}
+
+void set_statistics(tiny_dnn::layer* l, const std::vector<float>& mean, const std::vector<float>& variance) {
+  if (auto* fast = dynamic_cast<FastBatchNorm*>(l)) {
+    fast->set_statistics(mean, variance);
+  } else {
+    as_stock_batch_norm(l)->set_mean(tiny_dnn::vec_t(mean.begin(), mean.end()));
+    as_stock_batch_norm(l)->set_variance(tiny_dnn::vec_t(variance.begin(), variance.end()));
+  }
+}
+
+void get_statistics(tiny_dnn::layer* l, std::vector<float>& mean, std::vector<float>& variance, std::size_t index) {
+  if (auto* fast = dynamic_cast<FastBatchNorm*>(l)) {
+    mean = fast->mean();
+    variance = fast->variance();
+    return;
+  }
+  // tiny-dnn offers no getter for the running statistics; its text save()
+  // writes "mean... variance...", exact at 9 significant digits.
+  std::stringstream text;
+  text.precision(9);
+  l->save(text);
+  for (float& m : mean) text >> m;
+  for (float& v : variance) text >> v;
+  if (!text) throw Error("could not read batch-norm statistics from layer " + std::to_string(index));
 }
 
 // He initialisation suits ReLU layers. (weight_init() returns a plain layer&,
@@ -28,39 +53,54 @@ Layer he_initialised(Layer&& layer) {
 
 }  // namespace
 
-void build_network(TinyNetwork& t, bool fast_conv, float batch_norm_momentum) {
+void build_network(TinyNetwork& t, Kernels kernels, float batch_norm_momentum) {
+  const bool fast = kernels == Kernels::Fast;
   namespace td = tiny_dnn;
   using td::activation::relu;
   using td::activation::softmax;
+  bool first = true;
   for (const LayerSpec& l : reference_architecture().layers) {
     const auto iw = static_cast<serial_size_t>(l.in.width), ih = static_cast<serial_size_t>(l.in.height),
                ic = static_cast<serial_size_t>(l.in.channels), oc = static_cast<serial_size_t>(l.out.channels),
                k = static_cast<serial_size_t>(l.kernel);
     switch (l.kind) {
       case LayerKind::Conv:
-        if (fast_conv) {
-          t.net << he_initialised(FastConv(iw, ih, k, ic, oc));
+        if (fast) {
+          t.net << he_initialised(FastConv(iw, ih, k, ic, oc, /*input_gradient=*/!first));
         } else {
           t.net << he_initialised(td::convolutional_layer<relu>(iw, ih, k, ic, oc));
         }
         break;
       case LayerKind::BatchNorm:
-        t.net << td::batch_normalization_layer(iw * ih, ic, l.epsilon, batch_norm_momentum, td::net_phase::train);
+        if (fast) {
+          t.net << FastBatchNorm(iw * ih, ic, l.epsilon, batch_norm_momentum);
+        } else {
+          t.net << td::batch_normalization_layer(iw * ih, ic, l.epsilon, batch_norm_momentum, td::net_phase::train);
+        }
         break;
       case LayerKind::MaxPool:
-        t.net << td::max_pooling_layer<td::activation::identity>(iw, ih, ic, k);
+        if (fast) {
+          t.net << FastMaxPool(iw, ih, ic, k);
+        } else {
+          t.net << td::max_pooling_layer<td::activation::identity>(iw, ih, ic, k);
+        }
         break;
       case LayerKind::Dropout:
         t.net << Dropout(static_cast<serial_size_t>(l.in.size()), l.rate);
         break;
       case LayerKind::Dense:
-        if (l.softmax) {
+        if (l.softmax && fast) {
+          t.net << FastDenseSoftmax(static_cast<serial_size_t>(l.in.size()), oc);
+        } else if (l.softmax) {
           t.net << td::fully_connected_layer<softmax>(static_cast<serial_size_t>(l.in.size()), oc);
+        } else if (fast) {
+          t.net << he_initialised(FastDenseRelu(static_cast<serial_size_t>(l.in.size()), oc));
         } else {
           t.net << he_initialised(td::fully_connected_layer<relu>(static_cast<serial_size_t>(l.in.size()), oc));
         }
         break;
     }
+    first = false;
   }
   // Weights are allocated (and initialised from tiny-dnn's seeded RNG) here.
   t.net.init_weight();
@@ -71,12 +111,11 @@ void build_network(TinyNetwork& t, bool fast_conv, float batch_norm_momentum) {
     if (auto* d = dynamic_cast<Dropout*>(layer)) t.dropouts.push_back(d);
     // tiny-dnn starts the running variance at 0, which makes an early
     // evaluation divide by ~sqrt(eps); start from the identity instead.
-    if (auto* bn = as_batch_norm(layer)) {
-      const auto channels = static_cast<std::size_t>(reference_architecture().layers[i].in.channels);
-      bn->set_mean(tiny_dnn::vec_t(channels, 0.0f));
-      bn->set_variance(tiny_dnn::vec_t(channels, 1.0f));
-    }
-    if (as_batch_norm(layer) == nullptr) {
+    const LayerSpec& spec = reference_architecture().layers[i];
+    if (spec.kind == LayerKind::BatchNorm) {
+      const auto channels = static_cast<std::size_t>(spec.in.channels);
+      set_statistics(layer, std::vector<float>(channels, 0.0f), std::vector<float>(channels, 1.0f));
+    } else {
       for (tiny_dnn::vec_t* w : layer->weights()) t.parameters.push_back(w);
     }
   }
@@ -89,11 +128,7 @@ void load_parameters(TinyNetwork& t, const Model& model) {
   for (std::size_t i = 0; i < t.net.depth(); ++i) {
     const LayerSpec& spec = arch.layers[i];
     if (spec.kind == LayerKind::BatchNorm) {
-      auto* bn = as_batch_norm(t.net[i]);
-      const auto& mean = model.tensors[tensor];
-      const auto& variance = model.tensors[tensor + 1];
-      bn->set_mean(tiny_dnn::vec_t(mean.begin(), mean.end()));
-      bn->set_variance(tiny_dnn::vec_t(variance.begin(), variance.end()));
+      set_statistics(t.net[i], model.tensors[tensor], model.tensors[tensor + 1]);
       tensor += 2;
     } else if (spec.kind == LayerKind::Conv || spec.kind == LayerKind::Dense) {
       for (int k = 0; k < 2; ++k, ++tensor) {
@@ -110,16 +145,9 @@ Model extract_parameters(TinyNetwork& t) {
   for (std::size_t i = 0; i < t.net.depth(); ++i) {
     const LayerSpec& spec = arch.layers[i];
     if (spec.kind == LayerKind::BatchNorm) {
-      // tiny-dnn offers no getter for the running statistics; its text save()
-      // writes "mean... variance...", exact at 9 significant digits.
-      std::stringstream text;
-      text.precision(9);
-      t.net[i]->save(text);
       const auto channels = static_cast<std::size_t>(spec.in.channels);
       std::vector<float> mean(channels), variance(channels);
-      for (float& m : mean) text >> m;
-      for (float& v : variance) text >> v;
-      if (!text) throw Error("could not read batch-norm statistics from layer " + std::to_string(i));
+      get_statistics(t.net[i], mean, variance, i);
       model.tensors.push_back(std::move(mean));
       model.tensors.push_back(std::move(variance));
     } else if (spec.kind == LayerKind::Conv || spec.kind == LayerKind::Dense) {

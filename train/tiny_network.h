@@ -21,8 +21,10 @@ struct TinyNetwork {
 
 // Batch-norm momentum 0.99 (Keras' default): tiny-dnn's 0.999 with running
 // variance starting at 0 leaves the statistics far from converged after an epoch.
-// `fast_conv` picks FastConv (im2col + BLAS) over tiny-dnn's stock convolution.
-void build_network(TinyNetwork& t, bool fast_conv = true, float batch_norm_momentum = 0.99f);
+// Kernels::Fast uses this project's batched layers (fast_layers.h);
+// Kernels::Stock uses tiny-dnn's own layers (slow; for comparison and tests).
+enum class Kernels { Fast, Stock };
+void build_network(TinyNetwork& t, Kernels kernels = Kernels::Fast, float batch_norm_momentum = 0.99f);
 
 void load_parameters(TinyNetwork& t, const Model& model);
 Model extract_parameters(TinyNetwork& t);

@@ -174,7 +174,7 @@ int run_training(const TrainOptions& o) {
 
   tiny_dnn::set_random_seed(o.seed);
   TinyNetwork tiny;
-  build_network(tiny, !o.stock_conv);
+  build_network(tiny, o.stock_kernels ? Kernels::Stock : Kernels::Fast);
   Adam adam;
 
   Checkpoint state;

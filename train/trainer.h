@@ -22,7 +22,7 @@ struct TrainOptions {
   int patience = 5;       // epochs without a better validation accuracy before stopping
   int limit = 0;          // train on the first N training images only (0 = all)
   bool resume = false;
-  bool stock_conv = false;  // tiny-dnn's own convolution (slow; for comparison)
+  bool stock_kernels = false;  // tiny-dnn's own layer kernels (slow; for comparison)
 };
 
 // Returns the process exit code; throws digits::Error on bad input.

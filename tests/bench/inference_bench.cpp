@@ -53,7 +53,7 @@ int main(int argc, char** argv) {
          }));
 
   train::TinyNetwork tiny;
-  train::build_network(tiny, false);
+  train::build_network(tiny, train::Kernels::Stock);
   train::load_parameters(tiny, model);
   tiny.net.set_netphase(tiny_dnn::net_phase::test);
   tiny_dnn::vec_t in(kImageSize);

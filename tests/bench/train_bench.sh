@@ -29,7 +29,7 @@ run_digits() {  # label, extra args
 
 echo "one epoch, 12,000 images, batch 32, Adam, $(nproc) cores" >&2
 fast=$(run_digits "digits train (FastConv)")
-if [ "${1:-}" != "--no-stock" ]; then run_digits "digits train --stock-conv" --stock-conv >/dev/null; fi
+if [ "${1:-}" != "--no-stock" ]; then run_digits "digits train --stock-layers" --stock-layers >/dev/null; fi
 torch_line=$(/usr/bin/python3 "$ROOT/tests/bench/torch_reference.py" "$DATA" 12000 "$(nproc)")
 echo "$torch_line" >&2
 torch=$(sed -nE 's/.* = ([0-9]+) images\/s.*/\1/p' <<<"$torch_line")

@@ -1,5 +1,5 @@
 // The tiny-dnn network built from core's architecture agrees with core's
-// inference, the corrected dropout behaves, and parameters survive the trip
+// inference, with the batched layers and with tiny-dnn's own, and parameters survive the trip
 // tiny-dnn -> Model -> tiny-dnn.
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -7,7 +7,6 @@
 #include "digits/evaluate.h"
 #include "digits/idx.h"
 #include "digits/inference.h"
-#include "dropout.h"
 #include "tiny_network.h"
 
 using namespace digits;
@@ -31,9 +30,10 @@ Model randomised(train::TinyNetwork& t, unsigned seed) {
 }  // namespace
 
 TEST_CASE("core inference agrees with tiny-dnn's predict on random weights", "[train][network]") {
+  const auto kernels = GENERATE(train::Kernels::Fast, train::Kernels::Stock);
   td::set_random_seed(42);
   train::TinyNetwork t;
-  train::build_network(t);
+  train::build_network(t, kernels);
   const Model m = randomised(t, 1);
   train::load_parameters(t, m);
   t.net.set_netphase(td::net_phase::test);
@@ -74,29 +74,4 @@ TEST_CASE("core inference agrees with tiny-dnn on the shipped model over the MNI
   }
   INFO("largest probability difference " << worst);
   CHECK(worst < 1e-4);
-}
-
-TEST_CASE("corrected dropout keeps 1 - rate of the units, scaled, and is the identity in test", "[train][dropout]") {
-  train::Dropout d(10000, 0.25f);
-  d.reseed(1);
-  td::tensor_t in(2, td::vec_t(10000, 1.0f)), out(2, td::vec_t(10000, 0.0f));
-  std::vector<td::tensor_t*> ins = {&in}, outs = {&out};
-  d.set_context(td::net_phase::train);
-  d.forward_propagation(ins, outs);
-  for (int s = 0; s < 2; ++s) {
-    int kept = 0;
-    for (float v : out[s]) {
-      REQUIRE((v == 0.0f || v == Approx(1.0f / 0.75f)));
-      kept += v != 0.0f;
-    }
-    CHECK(kept == Approx(7500).margin(200));  // 0.75 kept, not tiny-dnn's 0.25
-  }
-  // The backward pass routes every sample's gradient through its own mask.
-  td::tensor_t grad_out(2, td::vec_t(10000, 1.0f)), grad_in(2, td::vec_t(10000, -1.0f));
-  std::vector<td::tensor_t*> go = {&grad_out}, gi = {&grad_in};
-  d.back_propagation(ins, outs, go, gi);
-  for (int s = 0; s < 2; ++s) CHECK(grad_in[s] == out[s]);
-  d.set_context(td::net_phase::test);
-  d.forward_propagation(ins, outs);
-  CHECK(out[0] == in[0]);
 }
