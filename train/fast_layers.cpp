@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <type_traits>
 
@@ -49,6 +50,60 @@ void resize_for_batch(tiny_dnn::layer& layer, const std::vector<tiny_dnn::vector
   }
 }
 
+// Sums with independent partial sums the compiler can keep in vector lanes
+// (a single running sum is a chain of dependent scalar additions).
+constexpr int kLanes = 16;
+
+float sum(const float* x, int n) {
+  float acc[kLanes] = {};
+  int i = 0;
+  for (; i + kLanes <= n; i += kLanes) {
+    for (int j = 0; j < kLanes; ++j) acc[j] += x[i + j];
+  }
+  float total = 0;
+  for (; i < n; ++i) total += x[i];
+  for (float a : acc) total += a;
+  return total;
+}
+
+float sum_squared_deviations(const float* x, int n, float mean) {
+  float acc[kLanes] = {};
+  int i = 0;
+  for (; i + kLanes <= n; i += kLanes) {
+    for (int j = 0; j < kLanes; ++j) acc[j] += (x[i + j] - mean) * (x[i + j] - mean);
+  }
+  float total = 0;
+  for (; i < n; ++i) total += (x[i] - mean) * (x[i] - mean);
+  for (float a : acc) total += a;
+  return total;
+}
+
+float dot(const float* a, const float* b, int n) {
+  float acc[kLanes] = {};
+  int i = 0;
+  for (; i + kLanes <= n; i += kLanes) {
+    for (int j = 0; j < kLanes; ++j) acc[j] += a[i + j] * b[i + j];
+  }
+  float total = 0;
+  for (; i < n; ++i) total += a[i] * b[i];
+  for (float v : acc) total += v;
+  return total;
+}
+
+// The gradient through a ReLU, from its output: nonzero exactly where the
+// input got through. Branch-free (the pattern is random: branches mispredict).
+void relu_backward(const float* __restrict y, const float* __restrict dy, float* __restrict g, int n) {
+  for (int i = 0; i < n; ++i) g[i] = y[i] > 0.0f ? dy[i] : 0.0f;
+}
+
+// Copies a short row (the convolution rows are 8 to 26 floats) without a
+// library call per row: fixed-size chunks the compiler turns into moves.
+void copy_row(const float* src, int n, float* dst) {
+  int i = 0;
+  for (; i + 8 <= n; i += 8) std::memcpy(dst + i, src + i, 8 * sizeof(float));
+  for (; i < n; ++i) dst[i] = src[i];
+}
+
 void relu_in_place(float* v, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) v[i] = std::max(v[i], 0.0f);
 }
@@ -87,7 +142,7 @@ void FastConv::im2col(const float* in, float* col) const {
     for (int ky = 0; ky < k; ++ky) {
       for (int kx = 0; kx < k; ++kx) {
         const float* src = in + (c * ih + ky) * iw + kx;
-        for (int y = 0; y < oh; ++y) col = std::copy(src + y * iw, src + y * iw + ow, col);
+        for (int y = 0; y < oh; ++y, col += ow) copy_row(src + y * iw, ow, col);
       }
     }
   }
@@ -150,18 +205,11 @@ void FastConv::back_propagation(const std::vector<tensor_t*>& in_data, const std
     float* gb = part == 0 ? db : partial_[part].data() + weights;
     std::vector<float>& col = scratch(0, static_cast<std::size_t>(K) * P);
     for (int s = begin; s < end; ++s) {
-      // Through the ReLU: the output is positive exactly where it let the input through.
       float* g = dpre[s].data();
-      const float* y = out[s].data();
-      const float* d = dy[s].data();
-      for (int i = 0; i < O * P; ++i) g[i] = y[i] > 0.0f ? d[i] : 0.0f;
+      relu_backward(out[s].data(), dy[s].data(), g, O * P);
       im2col(in[s].data(), col.data());
       cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, O, K, P, 1.0f, g, P, col.data(), P, 1.0f, gw, K);
-      for (int o = 0; o < O; ++o) {
-        float sum = 0;
-        for (int p = 0; p < P; ++p) sum += g[o * P + p];
-        gb[o] += sum;
-      }
+      for (int o = 0; o < O; ++o) gb[o] += sum(g + o * P, P);
       if (input_gradient_) {
         std::vector<float>& dcol = scratch(1, static_cast<std::size_t>(K) * P);
         cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, K, P, O, 1.0f, w.data(), K, g, P, 0.0f, dcol.data(), P);
@@ -246,7 +294,7 @@ void FastDense<A>::back_propagation(const std::vector<tensor_t*>& in_data, const
       for (int o = 0; o < O; ++o) dot += d[o] * y[o];
       for (int o = 0; o < O; ++o) g[o] = y[o] * (d[o] - dot);
     } else {
-      for (int o = 0; o < O; ++o) g[o] = y[o] > 0.0f ? d[o] : 0.0f;
+      relu_backward(y, d, g, O);
     }
     for (int o = 0; o < O; ++o) db[o] += g[o];
   }
@@ -300,22 +348,12 @@ void FastBatchNorm::forward_propagation(const std::vector<tensor_t*>& in_data, s
     for (int c = begin; c < end; ++c) {
       float mean = mean_[c], variance = variance_[c];
       if (train) {
-        double sum = 0;
-        for (int s = 0; s < n; ++s) {
-          const float* x = in[s].data() + c * S;
-          float part = 0;
-          for (int p = 0; p < S; ++p) part += x[p];
-          sum += part;
-        }
+        double total = 0;
+        for (int s = 0; s < n; ++s) total += sum(in[s].data() + c * S, S);
         const double count = static_cast<double>(n) * S;
-        mean = static_cast<float>(sum / count);
+        mean = static_cast<float>(total / count);
         double squares = 0;
-        for (int s = 0; s < n; ++s) {
-          const float* x = in[s].data() + c * S;
-          float part = 0;
-          for (int p = 0; p < S; ++p) part += (x[p] - mean) * (x[p] - mean);
-          squares += part;
-        }
+        for (int s = 0; s < n; ++s) squares += sum_squared_deviations(in[s].data() + c * S, S, mean);
         variance = static_cast<float>(squares / std::max(1.0, count - 1));
         batch_mean_[c] = mean;
         batch_variance_[c] = variance;
@@ -346,21 +384,14 @@ void FastBatchNorm::back_propagation(const std::vector<tensor_t*>&, const std::v
       // (the statistics depend on x); dy / stddev with fixed statistics.
       float mean_dy = 0, k = 0;
       if (train) {
-        double sum = 0, dot = 0;
+        double total = 0, total_dot = 0;
         for (int s = 0; s < n; ++s) {
-          const float* g = dy[s].data() + c * S;
-          const float* y = out[s].data() + c * S;
-          float part_sum = 0, part_dot = 0;
-          for (int p = 0; p < S; ++p) {
-            part_sum += g[p];
-            part_dot += g[p] * y[p];
-          }
-          sum += part_sum;
-          dot += part_dot;
+          total += sum(dy[s].data() + c * S, S);
+          total_dot += dot(dy[s].data() + c * S, out[s].data() + c * S, S);
         }
         const double count = static_cast<double>(n) * S;
-        mean_dy = static_cast<float>(sum / count);
-        k = static_cast<float>(dot / std::max(1.0, count - 1));
+        mean_dy = static_cast<float>(total / count);
+        k = static_cast<float>(total_dot / std::max(1.0, count - 1));
       }
       const float scale = 1.0f / batch_std_[c];
       for (int s = 0; s < n; ++s) {

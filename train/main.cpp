@@ -14,6 +14,7 @@
 #include "digits/preprocess.h"
 #include "drawn_set.h"
 #include "image_io.h"
+#include "parallel_evaluate.h"
 #include "report.h"
 #include "trainer.h"
 
@@ -27,9 +28,8 @@ const std::string kDefaultWeights = DIGITS_SOURCE_DIR "/weights/mnist.dgw";
 
 int evaluate_command(const std::string& weights, const std::string& data, bool json) {
   const Model model = load_model(weights);
-  Network network(model);
   const Dataset test = load_mnist(data, "t10k");
-  const EvaluationResult r = evaluate(network, test);
+  const EvaluationResult r = train::evaluate_in_parallel(model, test);
   ModelMetadata meta;
   r.metrics.fill(meta);
   if (json) {

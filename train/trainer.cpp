@@ -25,13 +25,17 @@
 #include "digits/evaluate.h"
 #include "digits/idx.h"
 #include "digits/model.h"
+#include "parallel_evaluate.h"
 #include "report.h"
+#include "thread_pool.h"
 #include "tiny_network.h"
 
 namespace digits::train {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+constexpr std::size_t kChunkImages = 4096;
 
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
@@ -109,25 +113,41 @@ Split split_data(const Dataset& data, const TrainOptions& o) {
   return s;
 }
 
-void epoch_inputs(const Dataset& data, const std::vector<int>& train, const TrainOptions& o, int epoch,
-                  std::vector<tiny_dnn::vec_t>& inputs, std::vector<tiny_dnn::label_t>& labels) {
+// The epoch's order of the training images: a shuffle drawn from the seed.
+std::vector<int> epoch_order(const std::vector<int>& train, const TrainOptions& o, int epoch) {
   std::mt19937 rng(o.seed * 7919u + static_cast<std::uint32_t>(epoch) + 1);
   std::vector<int> order = train;
   std::shuffle(order.begin(), order.end(), rng);
-  inputs.resize(order.size());
-  labels.resize(order.size());
-  std::array<float, kImageSize> raw;
+  return order;
+}
+
+// Images order[begin, end) as tiny-dnn inputs and labels, augmented
+// in parallel; each image's distortion comes from its own RNG, seeded by
+// (seed, epoch, position), so the result does not depend on the thread split.
+void prepare_chunk(const Dataset& data, const std::vector<int>& order, std::size_t begin, std::size_t end,
+                   const TrainOptions& o, int epoch, std::vector<tiny_dnn::vec_t>& inputs,
+                   std::vector<tiny_dnn::label_t>& labels) {
+  const std::size_t n = end - begin;
+  inputs.resize(n);
+  labels.resize(n);
   const AugmentConfig config;
-  for (std::size_t k = 0; k < order.size(); ++k) {
-    to_unit_floats(data.images.image(order[k]), raw.data(), kImageSize);
-    inputs[k].resize(kImageSize);
-    if (o.augment) {
-      augment(raw.data(), inputs[k].data(), rng, config);
-    } else {
-      std::copy(raw.begin(), raw.end(), inputs[k].begin());
+  parallel_ranges(static_cast<int>(n), [&](int first, int last, int) {
+    std::array<float, kImageSize> raw;
+    for (int k = first; k < last; ++k) {
+      const int index = order[begin + static_cast<std::size_t>(k)];
+      to_unit_floats(data.images.image(index), raw.data(), kImageSize);
+      tiny_dnn::vec_t& image = inputs[k];
+      image.resize(kImageSize);
+      if (o.augment) {
+        std::seed_seq seq{o.seed, static_cast<std::uint32_t>(epoch), static_cast<std::uint32_t>(begin + k)};
+        std::mt19937 rng(seq);
+        augment(raw.data(), image.data(), rng, config);
+      } else {
+        std::copy(raw.begin(), raw.end(), image.begin());
+      }
+      labels[k] = data.labels[index];
     }
-    labels[k] = data.labels[order[k]];
-  }
+  });
 }
 
 void write_csv(const std::vector<EpochLog>& history, const std::string& path) {
@@ -193,33 +213,39 @@ int run_training(const TrainOptions& o) {
     std::cerr << "no checkpoint at " << checkpoint_path << ", starting from scratch\n";
   }
 
+  // An epoch is fed to tiny-dnn in chunks of whole batches, so only one
+  // chunk of prepared images is in memory (the batches are the same as in
+  // one call over the whole epoch).
+  const std::size_t batch = static_cast<std::size_t>(o.batch_size);
+  const std::size_t chunk = batch * ((kChunkImages + batch - 1) / batch);
   std::vector<tiny_dnn::vec_t> inputs;
   std::vector<tiny_dnn::label_t> labels;
   int since_best = state.best_epoch < 0 ? 0 : static_cast<int>(state.history.size()) - 1 - state.best_epoch;
   while (state.next_epoch < o.epochs && since_best < o.patience) {
     const int epoch = state.next_epoch;
     const auto start = Clock::now();
-    epoch_inputs(train_data, split.train, o, epoch, inputs, labels);
+    const std::vector<int> order = epoch_order(split.train, o, epoch);
     reseed_dropout(tiny, o.seed * 31u + static_cast<std::uint64_t>(epoch));
     adam.learning_rate = o.learning_rate * std::pow(o.lr_decay, static_cast<float>(epoch));
 
-    Progress progress(epoch + 1, inputs.size());
+    Progress progress(epoch + 1, order.size());
     const auto fit_start = Clock::now();
-    tiny.net.train<tiny_dnn::cross_entropy_multiclass>(
-        adam, inputs, labels, static_cast<std::size_t>(o.batch_size), 1,
-        [&] { progress.advance(static_cast<std::size_t>(o.batch_size)); }, [] {});
+    for (std::size_t begin = 0; begin < order.size(); begin += chunk) {
+      prepare_chunk(train_data, order, begin, std::min(order.size(), begin + chunk), o, epoch, inputs, labels);
+      tiny.net.train<tiny_dnn::cross_entropy_multiclass>(
+          adam, inputs, labels, batch, 1, [&] { progress.advance(batch); }, [] {});
+    }
     const double fit_seconds = seconds_since(fit_start);
 
     Model model = extract_parameters(tiny);
-    Network network(model);
-    const EvaluationResult probe = evaluate(network, train_data, split.train_probe);
-    const EvaluationResult val = evaluate(network, train_data, split.validation);
+    const EvaluationResult probe = evaluate_in_parallel(model, train_data, split.train_probe);
+    const EvaluationResult val = evaluate_in_parallel(model, train_data, split.validation);
     EpochLog log{epoch + 1,
                  probe.mean_loss,
                  probe.metrics.accuracy(),
                  val.metrics.accuracy(),
                  seconds_since(start),
-                 inputs.size() / fit_seconds};
+                 order.size() / fit_seconds};
     state.history.push_back(log);
     state.seconds += log.seconds;
     state.model = serialize_model(model);
@@ -245,8 +271,7 @@ int run_training(const TrainOptions& o) {
   }
 
   Model best = parse_model(state.best_model.data(), state.best_model.size(), checkpoint_path);
-  Network network(best);
-  const EvaluationResult test = evaluate(network, test_data);
+  const EvaluationResult test = evaluate_in_parallel(best, test_data);
   ModelMetadata& meta = best.meta;
   test.metrics.fill(meta);
   meta.dataset = "MNIST (" + std::to_string(split.train.size()) + " train / " +

@@ -3,6 +3,12 @@
 
 namespace digits {
 
+void Evaluation::merge(const Evaluation& other) {
+  for (std::size_t t = 0; t < confusion_.size(); ++t) {
+    for (std::size_t p = 0; p < confusion_[t].size(); ++p) confusion_[t][p] += other.confusion_[t][p];
+  }
+}
+
 std::uint32_t Evaluation::total() const {
   std::uint32_t n = 0;
   for (const auto& row : confusion_) {

@@ -7,6 +7,7 @@
 #include "digits/evaluate.h"
 #include "digits/idx.h"
 #include "digits/inference.h"
+#include "parallel_evaluate.h"
 #include "tiny_network.h"
 
 using namespace digits;
@@ -74,4 +75,13 @@ TEST_CASE("core inference agrees with tiny-dnn on the shipped model over the MNI
   }
   INFO("largest probability difference " << worst);
   CHECK(worst < 1e-4);
+
+  // The trainer's and `digits evaluate`'s parallel evaluation gives core's numbers.
+  const EvaluationResult serial = evaluate(core, test);
+  const EvaluationResult parallel = train::evaluate_in_parallel(m, test);
+  CHECK(parallel.metrics.confusion() == serial.metrics.confusion());
+  CHECK(parallel.mean_loss == Approx(serial.mean_loss).epsilon(1e-12));
+  std::vector<int> some = {5, 17, 9999, 0, 42};
+  CHECK(train::evaluate_in_parallel(m, test, some).metrics.confusion() ==
+        evaluate(core, test, some).metrics.confusion());
 }

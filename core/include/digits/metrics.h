@@ -15,6 +15,8 @@ struct ClassMetrics {
 class Evaluation {
  public:
   void add(int truth, int predicted) { ++confusion_[truth][predicted]; }
+  // Adds another evaluation's counts (evaluations of disjoint parts of a set).
+  void merge(const Evaluation& other);
 
   const ConfusionMatrix& confusion() const { return confusion_; }
   std::uint32_t total() const;
