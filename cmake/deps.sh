@@ -13,8 +13,8 @@ DEPS="$ROOT/.deps"
 mkdir -p "$DEPS"
 
 NATIVE_PKGS=(build-essential cmake clang-format clang libclang-rt-14-dev tiny-dnn libcereal-dev catch2 libsdl2-dev
-  libcli11-dev nlohmann-json3-dev libstb-dev libopenblas-dev fonts-dejavu-core xvfb xauth python3 xz-utils)
-WEB_PKGS=(emscripten cmake make libcereal-dev fonts-dejavu-core python3)
+  libcli11-dev nlohmann-json3-dev libstb-dev libopenblas-dev fonts-dejavu-core fonttools xvfb xauth python3 xz-utils)
+WEB_PKGS=(emscripten cmake make libcereal-dev fonts-dejavu-core fonttools python3)
 BROWSER_PKGS=(chromium xvfb xauth)
 
 MNIST_VERSION=1.2.6

@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <limits>
 #include <type_traits>
 
 #include "thread_pool.h"
@@ -50,44 +49,33 @@ void resize_for_batch(tiny_dnn::layer& layer, const std::vector<tiny_dnn::vector
   }
 }
 
-// Sums with independent partial sums the compiler can keep in vector lanes
-// (a single running sum is a chain of dependent scalar additions).
-constexpr int kLanes = 16;
-
-float sum(const float* x, int n) {
+// Sums term(0) + ... + term(n - 1) with independent partial sums the
+// compiler keeps in vector lanes (one running sum is a chain of dependent
+// scalar additions).
+template <class Term>
+float lane_sum(int n, Term term) {
+  constexpr int kLanes = 16;
   float acc[kLanes] = {};
   int i = 0;
   for (; i + kLanes <= n; i += kLanes) {
-    for (int j = 0; j < kLanes; ++j) acc[j] += x[i + j];
+    for (int j = 0; j < kLanes; ++j) acc[j] += term(i + j);
   }
   float total = 0;
-  for (; i < n; ++i) total += x[i];
+  for (; i < n; ++i) total += term(i);
   for (float a : acc) total += a;
   return total;
+}
+
+float sum(const float* x, int n) {
+  return lane_sum(n, [x](int i) { return x[i]; });
 }
 
 float sum_squared_deviations(const float* x, int n, float mean) {
-  float acc[kLanes] = {};
-  int i = 0;
-  for (; i + kLanes <= n; i += kLanes) {
-    for (int j = 0; j < kLanes; ++j) acc[j] += (x[i + j] - mean) * (x[i + j] - mean);
-  }
-  float total = 0;
-  for (; i < n; ++i) total += (x[i] - mean) * (x[i] - mean);
-  for (float a : acc) total += a;
-  return total;
+  return lane_sum(n, [x, mean](int i) { return (x[i] - mean) * (x[i] - mean); });
 }
 
 float dot(const float* a, const float* b, int n) {
-  float acc[kLanes] = {};
-  int i = 0;
-  for (; i + kLanes <= n; i += kLanes) {
-    for (int j = 0; j < kLanes; ++j) acc[j] += a[i + j] * b[i + j];
-  }
-  float total = 0;
-  for (; i < n; ++i) total += a[i] * b[i];
-  for (float v : acc) total += v;
-  return total;
+  return lane_sum(n, [a, b](int i) { return a[i] * b[i]; });
 }
 
 // The gradient through a ReLU, from its output: nonzero exactly where the

@@ -1,6 +1,7 @@
-// `digits train`: trains the reference CNN with tiny-dnn, one epoch per
-// fit() call, with a validation split, early stopping, augmentation,
-// per-epoch checkpoints and resume.
+// `digits train`: trains the reference CNN with tiny-dnn (its network, loss
+// and training loop, this project's batched layers), with a validation
+// split, early stopping, augmentation, per-epoch checkpoints and resume.
+// The defaults are the shipped model's schedule.
 #pragma once
 
 #include <cstdint>
@@ -12,14 +13,14 @@ struct TrainOptions {
   std::string data_dir;
   std::string output = "weights/mnist.dgw";
   std::string checkpoint;  // default: <output>.ckpt
-  int epochs = 15;
+  int epochs = 30;
   int batch_size = 32;
   float learning_rate = 1e-3f;
-  float lr_decay = 0.85f;  // learning rate multiplied by this after every epoch
+  float lr_decay = 0.9f;  // learning rate multiplied by this after every epoch
   std::uint32_t seed = 1;
   bool augment = true;
   int validation = 5000;  // images held out of the training set
-  int patience = 5;       // epochs without a better validation accuracy before stopping
+  int patience = 8;       // epochs without a better validation accuracy before stopping
   int limit = 0;          // train on the first N training images only (0 = all)
   bool resume = false;
   bool stock_kernels = false;  // tiny-dnn's own layer kernels (slow; for comparison)

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Training throughput benchmark (not a test): one epoch on the same 12,000
-# MNIST training images, batch 32, Adam, with `digits train` (FastConv, the
-# default), with tiny-dnn's stock convolution, and with the PyTorch reference
-# (Debian's python3-torch, same architecture), on this machine.
+# MNIST training images, batch 32, Adam, no augmentation, with `digits train`
+# (its batched layers, the default), with tiny-dnn's stock layers, and with the
+# PyTorch reference (Debian's python3-torch, same architecture), on this
+# machine. Prints images/s, peak memory and the digits/PyTorch ratio.
 #   tests/bench/train_bench.sh [--no-stock]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -28,7 +29,7 @@ run_digits() {  # label, extra args
 }
 
 echo "one epoch, 12,000 images, batch 32, Adam, $(nproc) cores" >&2
-fast=$(run_digits "digits train (FastConv)")
+fast=$(run_digits "digits train")
 if [ "${1:-}" != "--no-stock" ]; then run_digits "digits train --stock-layers" --stock-layers >/dev/null; fi
 torch_line=$(/usr/bin/python3 "$ROOT/tests/bench/torch_reference.py" "$DATA" 12000 "$(nproc)")
 echo "$torch_line" >&2

@@ -50,6 +50,8 @@ void copy_weights(td::network<td::sequential>& from, td::network<td::sequential>
 // weight of every layer (each layer's input gradient feeds the one before).
 void require_same_training_step(td::network<td::sequential>& stock, td::network<td::sequential>& fast,
                                 const std::vector<td::vec_t>& xs, int classes) {
+  stock.init_weight();
+  fast.init_weight();
   copy_weights(stock, fast);
   for (const auto& x : xs) {
     const td::vec_t a = stock.predict(x), b = fast.predict(x);
@@ -169,8 +171,6 @@ TEST_CASE("FastConv matches tiny-dnn's convolution forward and backward", "[trai
   stock << td::convolutional_layer<relu>(6, 6, 3, 2, 3) << td::convolutional_layer<relu>(4, 4, 3, 3, 4)
         << td::fully_connected_layer<softmax>(16, 3);
   fast << FastConv(6, 6, 3, 2, 3) << FastConv(4, 4, 3, 3, 4) << td::fully_connected_layer<softmax>(16, 3);
-  stock.init_weight();
-  fast.init_weight();
   require_same_training_step(stock, fast, random_inputs(8, 72, 11), 3);
 }
 
@@ -180,8 +180,6 @@ TEST_CASE("FastDense matches tiny-dnn's fully connected layers (ReLU and softmax
   stock << td::fully_connected_layer<relu>(20, 12) << td::fully_connected_layer<relu>(12, 7)
         << td::fully_connected_layer<softmax>(7, 4);
   fast << FastDenseRelu(20, 12) << FastDenseRelu(12, 7) << FastDenseSoftmax(7, 4);
-  stock.init_weight();
-  fast.init_weight();
   require_same_training_step(stock, fast, random_inputs(9, 20, 12), 4);
 }
 
@@ -194,8 +192,6 @@ TEST_CASE("FastMaxPool matches tiny-dnn's max pooling, ties included", "[train][
         << td::fully_connected_layer<softmax>(12, 3);
   fast << td::convolutional_layer<relu>(6, 6, 3, 2, 3) << FastMaxPool(4, 4, 3, 2)
        << td::fully_connected_layer<softmax>(12, 3);
-  stock.init_weight();
-  fast.init_weight();
   require_same_training_step(stock, fast, random_inputs(8, 72, 13), 3);
 }
 
