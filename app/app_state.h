@@ -26,7 +26,8 @@ struct AppState {
 
   float brush_radius = 11.0f;  // canvas pixels (the canvas is 280 wide)
   bool eraser = false;
-  Rect canvas_rect;  // where the canvas was drawn last frame, window coordinates
+  Rect canvas_rect;       // where the canvas was drawn last frame, window coordinates
+  int scroll_panel = -1;  // the panel a drag on its background is scrolling (see ui.cpp)
 
   int sample_index = -1;  // the MNIST test digit loaded into the canvas, if any
   std::mt19937 rng{std::random_device{}()};

@@ -224,6 +224,26 @@ void result_panel(AppState& s, const Fonts& fonts, float width) {
   ImGui::PopTextWrapPos();
 }
 
+// Touch screens have no scroll wheel: a drag that starts on a panel's
+// background (not on a widget, not on the canvas) scrolls that panel, the way
+// a finger scrolls a web page. Called last inside each scrollable window.
+enum Panel { kRootPanel, kSidebarPanel, kResultPanel };
+
+void drag_to_scroll(AppState& s, Panel panel) {
+  const ImGuiIO& io = ImGui::GetIO();
+  if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
+    const bool on_canvas = s.canvas.drawing() || s.canvas_rect.contains(io.MousePos.x, io.MousePos.y);
+    if (ImGui::IsWindowHovered() && !ImGui::IsAnyItemHovered() && !on_canvas) s.scroll_panel = panel;
+    return;  // a touch moves the pointer on the press itself: no delta to apply yet
+  }
+  if (s.scroll_panel != panel) return;
+  if (!ImGui::IsMouseDown(ImGuiMouseButton_Left)) {
+    s.scroll_panel = -1;
+  } else if (io.MouseDelta.y != 0) {
+    ImGui::SetScrollY(ImGui::GetScrollY() - io.MouseDelta.y);
+  }
+}
+
 }  // namespace
 
 // [SECTION] Layout
@@ -244,6 +264,7 @@ void draw_ui(AppState& s, const Fonts& fonts) {
     const float canvas_side = std::max(120.0f, std::min(h - tools_h, w - side_w - result_w - 4 * style.ItemSpacing.x));
     ImGui::BeginChild("sidebar", ImVec2(side_w, 0));
     sidebar(s);
+    drag_to_scroll(s, kSidebarPanel);
     ImGui::EndChild();
     ImGui::SameLine();
     ImGui::BeginChild("canvas", ImVec2(canvas_side + 2 * style.WindowPadding.x, 0), false,
@@ -253,6 +274,7 @@ void draw_ui(AppState& s, const Fonts& fonts) {
     ImGui::SameLine();
     ImGui::BeginChild("result", ImVec2(0, 0));
     result_panel(s, fonts, ImGui::GetContentRegionAvail().x);
+    drag_to_scroll(s, kResultPanel);
     ImGui::EndChild();
   } else {
     // Narrow screens (phones): canvas first, then the result, then the model.
@@ -264,6 +286,7 @@ void draw_ui(AppState& s, const Fonts& fonts) {
     result_panel(s, fonts, w);
     sidebar(s);
   }
+  drag_to_scroll(s, kRootPanel);
   ImGui::End();
 }
 

@@ -4,7 +4,7 @@
 // weights file while the previous model keeps working, save a screenshot.
 //   node e2e.mjs SITE_DIR ARTIFACT_DIR
 import { chromium } from 'playwright-core';
-import { startServer, launchBrowser, strokes, drawMouse, drawTouch, waitForLabel, canvasRect } from './page.mjs';
+import { startServer, launchBrowser, strokes, drawMouse, drawTouch, touchDrag, waitForLabel, canvasRect } from './page.mjs';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -83,6 +83,29 @@ try {
   check(consoleErrors.length === 0, `no console errors (${consoleErrors.join(' | ')})`);
   check(foreignRequests.length === 0, `no non-local requests (${foreignRequests.join(' ')})`);
   await page.screenshot({ path: path.join(artifacts, 'page-final.png') });
+
+  // A phone: the panels are stacked and taller than the screen. A finger
+  // draws on the canvas and scrolls the panels when dragged anywhere else.
+  const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, hasTouch: true });
+  await phone.goto(url + '/index.html');
+  const top = await canvasRect(phone);
+  await drawTouch(phone, top, strokes['7']);
+  const phoneLabel = await waitForLabel(phone, (l) => l !== '', 5000);
+  check(phoneLabel === '7', `phone: touch-drawn 7 predicted as ${phoneLabel}`);
+  await phone.evaluate(() => document.getElementById('stage').scrollIntoView());
+  const stage = await phone.locator('#stage').boundingBox();
+  const from = [stage.x + 4, stage.y + stage.height - 60];  // the panel's left margin, below the canvas
+  await touchDrag(phone, from, [from[0], from[1] - 300]);
+  await phone.waitForTimeout(200);
+  const scrolled = await canvasRect(phone);
+  check(scrolled.y < top.y - 150 && await phone.getAttribute('#prediction', 'data-label') === '7',
+    `phone: dragging the panel up scrolls it (canvas top ${top.y} -> ${scrolled.y}) without drawing`);
+  await phone.screenshot({ path: path.join(artifacts, 'phone-scrolled.png') });
+  await touchDrag(phone, [from[0], from[1] - 300], from);
+  await phone.waitForTimeout(200);
+  const back = await canvasRect(phone);
+  check(Math.abs(back.y - top.y) < 20, `phone: dragging it down scrolls back (canvas top ${back.y})`);
+  await phone.close();
 
   // The same page opened straight from disk (file://): everything is inside digits.js.
   const local = await browser.newPage({ viewport: { width: 1280, height: 900 } });

@@ -96,6 +96,19 @@ export async function drawTouch(page, pageRect, digit) {
   }
 }
 
+// A one-finger drag between two viewport points.
+export async function touchDrag(page, [x0, y0], [x1, y1], steps = 12) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x: x0, y: y0, id: 1 }] });
+  for (let i = 1; i <= steps; ++i) {
+    const t = i / steps;
+    await cdp.send('Input.dispatchTouchEvent',
+      { type: 'touchMove', touchPoints: [{ x: x0 + t * (x1 - x0), y: y0 + t * (y1 - y0), id: 1 }] });
+    await page.waitForTimeout(16);  // about a frame apart, as a finger moves
+  }
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+}
+
 // Waits until #prediction's data-label satisfies `accept`, returns the last value seen.
 export async function waitForLabel(page, accept, timeout) {
   const start = Date.now();
