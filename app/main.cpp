@@ -40,6 +40,14 @@ struct Runtime {
 
 Runtime* g_runtime = nullptr;  // the page's JavaScript reaches the app through this
 
+// A start-up failure is reported where the user looks: the terminal on the
+// desktop, the page's error box on the web (the page must not just stay blank).
+int startup_failure(const std::string& message) {
+  std::fprintf(stderr, "%s\n", message.c_str());
+  app::bridge::publish_error(message);
+  return 1;
+}
+
 void handle_event(Runtime& rt, const SDL_Event& e) {
   app::AppState& s = rt.state;
   const ImGuiIO& io = ImGui::GetIO();
@@ -171,8 +179,7 @@ int main(int argc, char** argv) {
   SDL_SetHint(SDL_HINT_EMSCRIPTEN_KEYBOARD_ELEMENT, "#canvas");
 #endif
   if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_TIMER) != 0) {
-    std::fprintf(stderr, "SDL_Init failed: %s\n", SDL_GetError());
-    return 1;
+    return startup_failure(std::string("The app could not start: SDL_Init failed: ") + SDL_GetError());
   }
 #ifdef __EMSCRIPTEN__
   const char* glsl_version = "#version 300 es";
@@ -187,15 +194,16 @@ int main(int argc, char** argv) {
   SDL_GL_SetAttribute(SDL_GL_DOUBLEBUFFER, 1);
   rt.window = SDL_CreateWindow("Digit recognizer", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, 1200, 720,
                                SDL_WINDOW_OPENGL | SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
-  if (rt.window == nullptr) {
-    std::fprintf(stderr, "SDL_CreateWindow failed: %s\n", SDL_GetError());
-    return 1;
-  }
+#ifdef __EMSCRIPTEN__
+  const std::string graphics_needed =
+      "This page draws with WebGL 2, which this browser did not provide. Try another browser or turn on hardware "
+      "acceleration. (";
+#else
+  const std::string graphics_needed = "The app needs OpenGL 3.0, which could not be set up. (";
+#endif
+  if (rt.window == nullptr) return startup_failure(graphics_needed + SDL_GetError() + ")");
   SDL_GLContext gl = SDL_GL_CreateContext(rt.window);
-  if (gl == nullptr) {
-    std::fprintf(stderr, "OpenGL context failed: %s\n", SDL_GetError());
-    return 1;
-  }
+  if (gl == nullptr) return startup_failure(graphics_needed + SDL_GetError() + ")");
   SDL_GL_MakeCurrent(rt.window, gl);
   SDL_GL_SetSwapInterval(1);
 

@@ -107,6 +107,20 @@ try {
   check(Math.abs(back.y - top.y) < 20, `phone: dragging it down scrolls back (canvas top ${back.y})`);
   await phone.close();
 
+  // A browser without WebGL 2: the page says so instead of staying blank.
+  const noGl = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await noGl.addInitScript(() => {
+    const getContext = HTMLCanvasElement.prototype.getContext;
+    HTMLCanvasElement.prototype.getContext = function (type, ...rest) {
+      return type === 'webgl2' ? null : getContext.call(this, type, ...rest);
+    };
+  });
+  await noGl.goto(url + '/index.html');
+  const shown = await noGl.waitForSelector('#error:not([hidden])', { timeout: 15000 }).then(() => true, () => false);
+  const noGlText = shown ? await noGl.textContent('#error') : '';
+  check(/WebGL 2/.test(noGlText), `without WebGL 2 the page shows an error: "${noGlText}"`);
+  await noGl.close();
+
   // The same page opened straight from disk (file://): everything is inside digits.js.
   const local = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const localErrors = [];
