@@ -221,7 +221,7 @@ int main(int argc, char** argv) {
   ImGui_ImplOpenGL3_Init(glsl_version);
   rt.fonts = app::load_fonts(pixel_ratio(rt.window));
 
-  app::load_weights(rt.state, embedded_weights, embedded_weights_size, "shipped model (weights/mnist.dgw)");
+  app::load_weights(rt.state, embedded_weights, embedded_weights_size, "shipped model (" DIGITS_WEIGHTS_NAME ")");
   if (!weights_path.empty()) {
     std::ifstream in(weights_path, std::ios::binary);
     const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

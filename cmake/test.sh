@@ -37,6 +37,7 @@ cmake --build build-fuzz -j"$JOBS" --target weights_fuzz idx_fuzz
 mkdir -p build-fuzz/corpus/weights build-fuzz/corpus/idx
 head -c 4096 weights/mnist.dgw >build-fuzz/corpus/weights/head.dgw
 cp weights/mnist.dgw build-fuzz/corpus/weights/full.dgw
+cp weights/mnist-f16.dgw build-fuzz/corpus/weights/half.dgw
 head -c 2000 .deps/mnist/t10k-images-idx3-ubyte >build-fuzz/corpus/idx/images
 head -c 100 .deps/mnist/t10k-labels-idx1-ubyte >build-fuzz/corpus/idx/labels
 ./build-fuzz/tests/weights_fuzz -runs=200000 -max_len=4096 -seed=1 build-fuzz/corpus/weights 2>&1 | tail -2

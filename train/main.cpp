@@ -1,6 +1,7 @@
 // `digits`: the command-line front end -- train, evaluate, predict.
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
@@ -37,6 +38,29 @@ int evaluate_command(const std::string& weights, const std::string& data, bool j
   } else {
     std::cout << weights << " on " << r.metrics.total() << " test images\n" << train::metrics_text(meta);
   }
+  return 0;
+}
+
+// Rewrites a weights file with float16 (or float32) tensors. The metadata's
+// test metrics are recomputed for the converted model, so whatever shows them
+// (the page's sidebar) reports the model that actually runs.
+int convert_command(const std::string& in, const std::string& out, const std::string& data, bool half) {
+  const Model model = load_model(in);
+  const TensorEncoding encoding = half ? TensorEncoding::Float16 : TensorEncoding::Float32;
+  const std::string bytes = serialize_model(model, encoding);
+  Model converted = parse_model(bytes.data(), bytes.size(), in);
+  double largest = 0;
+  for (std::size_t t = 0; t < model.tensors.size(); ++t) {
+    for (std::size_t i = 0; i < model.tensors[t].size(); ++i) {
+      largest = std::max(largest, static_cast<double>(std::fabs(converted.tensors[t][i] - model.tensors[t][i])));
+    }
+  }
+  const float before = model.meta.test_accuracy;
+  train::evaluate_in_parallel(converted, load_mnist(data, "t10k")).metrics.fill(converted.meta);
+  save_model(converted, out, encoding);
+  std::cout << "wrote " << out << " (" << fs::file_size(out) << " bytes, " << (half ? "float16" : "float32")
+            << "); largest parameter change " << largest << "; test accuracy " << std::fixed << std::setprecision(2)
+            << 100.0 * before << "% -> " << 100.0 * converted.meta.test_accuracy << "%\n";
   return 0;
 }
 
@@ -133,6 +157,14 @@ int main(int argc, char** argv) {
   drawn_cmd->add_option("--seed", drawn.seed, "random seed")->capture_default_str();
   drawn_cmd->add_option("--data", drawn.data_dir, "folder with the MNIST IDX files")->capture_default_str();
 
+  std::string convert_in, convert_out;
+  bool half = false;
+  auto* convert_cmd = app.add_subcommand("convert", "rewrite a weights file with float16 (--half) or float32 tensors");
+  convert_cmd->add_option("input", convert_in, "weights file to read")->required();
+  convert_cmd->add_option("output", convert_out, "weights file to write")->required();
+  convert_cmd->add_flag("--half", half, "store float16 tensors (half the size)");
+  convert_cmd->add_option("--data", data, "MNIST folder, to re-measure test accuracy")->capture_default_str();
+
   CLI11_PARSE(app, argc, argv);
   try {
     if (*train_cmd) {
@@ -141,6 +173,7 @@ int main(int argc, char** argv) {
     }
     if (*eval_cmd) return evaluate_command(weights, data, json);
     if (*drawn_cmd) return train::write_drawn_set(drawn);
+    if (*convert_cmd) return convert_command(convert_in, convert_out, data, half);
     return predict_command(weights, paths, json);
   } catch (const std::exception& e) {
     std::cerr << "error: " << e.what() << '\n';

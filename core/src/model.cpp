@@ -5,6 +5,7 @@
 #include <cereal/archives/portable_binary.hpp>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <sstream>
@@ -46,13 +47,24 @@ void load_bytes(Archive& ar, std::string& s, std::size_t limit, const std::strin
 }
 
 template <class Archive>
-void save_floats(Archive& ar, const std::vector<float>& v) {
+void save_floats(Archive& ar, const std::vector<float>& v, TensorEncoding encoding, const std::string& name) {
   ar(cereal::make_size_tag(static_cast<cereal::size_type>(v.size())));
-  ar(cereal::binary_data(v.data(), v.size() * sizeof(float)));
+  if (encoding == TensorEncoding::Float32) {
+    ar(cereal::binary_data(v.data(), v.size() * sizeof(float)));
+    return;
+  }
+  std::vector<std::uint16_t> halves(v.size());
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (std::fabs(v[i]) > 65504.0f) {
+      throw Error("tensor " + name + " holds " + std::to_string(v[i]) + ", beyond float16's range: save as float32");
+    }
+    halves[i] = float_to_half(v[i]);
+  }
+  ar(cereal::binary_data(halves.data(), halves.size() * sizeof(std::uint16_t)));
 }
 
 template <class Archive>
-void load_floats(Archive& ar, std::vector<float>& v, const TensorSpec& spec) {
+void load_floats(Archive& ar, std::vector<float>& v, const TensorSpec& spec, TensorEncoding encoding) {
   cereal::size_type n = 0;
   ar(cereal::make_size_tag(n));
   if (n != static_cast<cereal::size_type>(spec.size)) {
@@ -60,7 +72,13 @@ void load_floats(Archive& ar, std::vector<float>& v, const TensorSpec& spec) {
                 std::to_string(spec.size));
   }
   v.resize(n);
-  ar(cereal::binary_data(v.data(), n * sizeof(float)));
+  if (encoding == TensorEncoding::Float32) {
+    ar(cereal::binary_data(v.data(), n * sizeof(float)));
+    return;
+  }
+  std::vector<std::uint16_t> halves(n);
+  ar(cereal::binary_data(halves.data(), n * sizeof(std::uint16_t)));
+  for (std::size_t i = 0; i < n; ++i) v[i] = half_to_float(halves[i]);
 }
 
 // Works for both directions: Array is const when saving.
@@ -70,11 +88,13 @@ void fixed_array(Archive& ar, Array& a) {
 }
 
 template <class Archive>
-void save_payload(Archive& ar, const Model& model) {
+void save_payload(Archive& ar, const Model& model, TensorEncoding encoding) {
   const Architecture& arch = reference_architecture();
   save_bytes(ar, arch.descriptor);
   ar(static_cast<std::uint32_t>(arch.tensors.size()));
-  for (const auto& t : model.tensors) save_floats(ar, t);
+  if (encoding != TensorEncoding::Float32) ar(static_cast<std::uint8_t>(encoding));  // version 2 only
+  for (std::size_t i = 0; i < model.tensors.size(); ++i)
+    save_floats(ar, model.tensors[i], encoding, arch.tensors[i].name);
   const ModelMetadata& m = model.meta;
   save_bytes(ar, m.dataset);
   save_bytes(ar, m.training_config);
@@ -87,7 +107,7 @@ void save_payload(Archive& ar, const Model& model) {
 }
 
 template <class Archive>
-Model load_payload(Archive& ar) {
+Model load_payload(Archive& ar, std::uint32_t version) {
   const Architecture& arch = reference_architecture();
   std::string descriptor;
   load_bytes(ar, descriptor, kMaxString, "architecture descriptor");
@@ -100,9 +120,18 @@ Model load_payload(Archive& ar) {
     throw Error("file has " + std::to_string(count) + " tensors, the architecture expects " +
                 std::to_string(arch.tensors.size()));
   }
+  TensorEncoding encoding = TensorEncoding::Float32;
+  if (version >= 2) {
+    std::uint8_t code = 0;
+    ar(code);
+    if (code > static_cast<std::uint8_t>(TensorEncoding::Float16)) {
+      throw Error("unknown tensor encoding " + std::to_string(code));
+    }
+    encoding = static_cast<TensorEncoding>(code);
+  }
   Model model;
   model.tensors.resize(count);
-  for (std::size_t i = 0; i < count; ++i) load_floats(ar, model.tensors[i], arch.tensors[i]);
+  for (std::size_t i = 0; i < count; ++i) load_floats(ar, model.tensors[i], arch.tensors[i], encoding);
   ModelMetadata& m = model.meta;
   load_bytes(ar, m.dataset, kMaxString, "dataset name");
   load_bytes(ar, m.training_config, kMaxString, "training configuration");
@@ -118,6 +147,42 @@ Model load_payload(Archive& ar) {
 bool finite(float x) { return std::isfinite(x); }
 
 }  // namespace
+
+std::uint16_t float_to_half(float value) {
+  std::uint32_t bits = 0;
+  std::memcpy(&bits, &value, sizeof bits);
+  const auto sign = static_cast<std::uint16_t>((bits >> 16) & 0x8000u);
+  const std::uint32_t magnitude = bits & 0x7fffffffu;
+  if (magnitude > 0x7f800000u) return static_cast<std::uint16_t>(sign | 0x7e00u);   // NaN
+  if (magnitude >= 0x477ff000u) return static_cast<std::uint16_t>(sign | 0x7c00u);  // rounds beyond 65504: inf
+  if (magnitude < 0x38800000u) {
+    // Below half's smallest normal (2^-14): a multiple of 2^-24, rounded to even.
+    const float scaled = std::fabs(value) * 16777216.0f;
+    return static_cast<std::uint16_t>(sign | static_cast<std::uint16_t>(std::nearbyint(scaled)));
+  }
+  // Normal: drop 13 mantissa bits rounding to nearest even (a carry moves into
+  // the exponent, as it should), then rebias the exponent from 127 to 15.
+  const std::uint32_t rounded = magnitude + 0xfffu + ((magnitude >> 13) & 1u);
+  return static_cast<std::uint16_t>(sign | ((rounded >> 13) - ((127u - 15u) << 10)));
+}
+
+float half_to_float(std::uint16_t half) {
+  const std::uint32_t sign = (half & 0x8000u) << 16;
+  const std::uint32_t exponent = (half >> 10) & 0x1fu, mantissa = half & 0x3ffu;
+  std::uint32_t bits = 0;
+  if (exponent == 0) {
+    const float magnitude = std::ldexp(static_cast<float>(mantissa), -24);
+    return sign != 0 ? -magnitude : magnitude;
+  }
+  if (exponent == 31) {
+    bits = sign | 0x7f800000u | (mantissa << 13);
+  } else {
+    bits = sign | ((exponent + 127u - 15u) << 23) | (mantissa << 13);
+  }
+  float value = 0;
+  std::memcpy(&value, &bits, sizeof value);
+  return value;
+}
 
 Model make_blank_model() {
   const Architecture& arch = reference_architecture();
@@ -156,19 +221,20 @@ void validate_model(const Model& model, const std::string& source) {
   }
 }
 
-std::string serialize_model(const Model& model) {
+std::string serialize_model(const Model& model, TensorEncoding encoding) {
   validate_model(model, "model to save");
+  const std::uint32_t version = encoding == TensorEncoding::Float32 ? 1 : 2;
   std::ostringstream payload_stream;
   {
     cereal::PortableBinaryOutputArchive ar(payload_stream);
-    save_payload(ar, model);
+    save_payload(ar, model, encoding);
   }
   const std::string payload = payload_stream.str();
   std::ostringstream out;
   {
     cereal::PortableBinaryOutputArchive ar(out);
     ar(cereal::binary_data(kMagic, sizeof kMagic));
-    ar(kWeightFormatVersion, fnv1a(payload));
+    ar(version, fnv1a(payload));
     save_bytes(ar, payload);
   }
   return out.str();
@@ -185,8 +251,8 @@ Model parse_model(const void* data, std::size_t size, const std::string& source)
     std::uint32_t version = 0;
     std::uint64_t checksum = 0;
     envelope(version, checksum);
-    if (version != kWeightFormatVersion) {
-      throw Error("weight format version " + std::to_string(version) + " is not supported (this program reads " +
+    if (version < 1 || version > kWeightFormatVersion) {
+      throw Error("weight format version " + std::to_string(version) + " is not supported (this program reads 1 to " +
                   std::to_string(kWeightFormatVersion) + ")");
     }
     std::string payload;
@@ -195,7 +261,7 @@ Model parse_model(const void* data, std::size_t size, const std::string& source)
     if (fnv1a(payload) != checksum) throw Error("checksum mismatch: the file is corrupted");
     std::istringstream payload_in(payload);
     cereal::PortableBinaryInputArchive ar(payload_in);
-    Model model = load_payload(ar);
+    Model model = load_payload(ar, version);
     if (payload_in.peek() != std::char_traits<char>::eof()) throw Error("unexpected bytes after the metadata");
     validate_model(model, source);
     return model;
@@ -239,6 +305,8 @@ void write_file_atomically(const std::string& path, const std::string& bytes) {
   }
 }
 
-void save_model(const Model& model, const std::string& path) { write_file_atomically(path, serialize_model(model)); }
+void save_model(const Model& model, const std::string& path, TensorEncoding encoding) {
+  write_file_atomically(path, serialize_model(model, encoding));
+}
 
 }  // namespace digits

@@ -22,7 +22,7 @@ expect_fail() {
   if [ $rc -ne 0 ] && grep -Eq "$pattern" <<<"$err"; then ok "$what (exit $rc: $err)"; else fail "$what (exit $rc: $err)"; fi
 }
 
-for sub in "" train evaluate predict; do
+for sub in "" train evaluate predict convert; do
   if "$DIGITS" $sub --help >/dev/null; then ok "digits $sub --help"; else fail "digits $sub --help"; fi
 done
 
@@ -71,6 +71,22 @@ expect_fail "unwritable training output" "cannot write" "$DIGITS" train --output
 expect_fail "training without data" "cannot open" "$DIGITS" train --data "$TMP/nowhere" --output "$TMP/m.dgw"
 expect_fail "bad option value" "epochs" "$DIGITS" train --epochs 0 --output "$TMP/m.dgw"
 expect_fail "unknown subcommand" "" "$DIGITS" frobnicate
+
+# convert: float16 halves the file, keeps the test accuracy within 0.1 point, converts back.
+if out=$("$DIGITS" convert --half "$WEIGHTS" "$TMP/half.dgw") && [ -f "$TMP/half.dgw" ] &&
+  [ "$(stat -c %s "$TMP/half.dgw")" -lt $(($(stat -c %s "$WEIGHTS") * 51 / 100)) ]; then
+  ok "convert --half: $out"
+else
+  fail "convert --half: $out"
+fi
+full=$("$DIGITS" evaluate --json --weights "$WEIGHTS" | sed -E 's/.*"accuracy":([0-9.]+).*/\1/')
+half=$("$DIGITS" evaluate --json --weights "$TMP/half.dgw" | sed -E 's/.*"accuracy":([0-9.]+).*/\1/')
+awk -v a="$full" -v b="$half" 'BEGIN { exit !(b > a - 0.001 && b < a + 0.001) }' &&
+  ok "float16 accuracy $half vs float32 $full" || fail "float16 accuracy $half vs float32 $full"
+"$DIGITS" convert "$TMP/half.dgw" "$TMP/back.dgw" >/dev/null && "$DIGITS" evaluate --weights "$TMP/back.dgw" >/dev/null &&
+  ok "convert back to float32" || fail "convert back to float32"
+expect_fail "convert a missing file" "nowhere.dgw.*cannot open" "$DIGITS" convert "$TMP/nowhere.dgw" "$TMP/x.dgw"
+expect_fail "convert to an unwritable place" "cannot write" "$DIGITS" convert --half "$WEIGHTS" /nonexistent/dir/x.dgw
 
 echo "$failures failure(s)"
 [ $failures -eq 0 ]

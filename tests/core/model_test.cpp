@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <limits>
+#include <random>
 
 #include "digits/error.h"
 #include "digits/inference.h"
@@ -44,8 +45,69 @@ TEST_CASE("save and load round-trip every tensor, the metadata and the predictio
   std::filesystem::remove(path);
 }
 
+TEST_CASE("float16 conversions round to nearest even and cover the whole range", "[core][model]") {
+  CHECK(float_to_half(0.0f) == 0x0000);
+  CHECK(float_to_half(-0.0f) == 0x8000);
+  CHECK(float_to_half(1.0f) == 0x3c00);
+  CHECK(float_to_half(-2.0f) == 0xc000);
+  CHECK(float_to_half(65504.0f) == 0x7bff);                      // largest half
+  CHECK(float_to_half(65520.0f) == 0x7c00);                      // rounds beyond it: infinity
+  CHECK(float_to_half(std::ldexp(1.0f, -14)) == 0x0400);         // smallest normal
+  CHECK(float_to_half(std::ldexp(1.0f, -24)) == 0x0001);         // smallest subnormal
+  CHECK(float_to_half(std::ldexp(1.0f, -25)) == 0x0000);         // a tie: to even (zero)
+  CHECK(float_to_half(std::ldexp(3.0f, -25)) == 0x0002);         // a tie: to even (two)
+  CHECK(float_to_half(1.0f + std::ldexp(1.0f, -11)) == 0x3c00);  // a tie: to even (1.0)
+  CHECK(float_to_half(1.0f + std::ldexp(3.0f, -11)) == 0x3c02);  // a tie: to even (1 + 2^-9)
+  CHECK(float_to_half(1.0f + std::ldexp(1.0f, -10)) == 0x3c01);
+  // Every half survives the round trip through float exactly.
+  for (std::uint32_t h = 0; h < 0x10000; ++h) {
+    const auto half = static_cast<std::uint16_t>(h);
+    if ((half & 0x7c00) == 0x7c00) continue;  // infinities and NaNs
+    REQUIRE(float_to_half(half_to_float(half)) == half);
+  }
+  CHECK(half_to_float(0x7c00) == std::numeric_limits<float>::infinity());
+  CHECK(std::isnan(half_to_float(0x7e00)));
+  // And any float lands on the nearest half: within half a unit in the last place.
+  std::mt19937 rng(12);
+  std::uniform_real_distribution<float> u(-4.0f, 4.0f);
+  for (int i = 0; i < 100000; ++i) {
+    const float x = u(rng);
+    const float back = half_to_float(float_to_half(x));
+    REQUIRE(std::fabs(back - x) <= std::ldexp(std::fabs(x) < std::ldexp(1.0f, -14) ? 1.0f : std::fabs(x), -11));
+  }
+}
+
+TEST_CASE("a float16 weights file holds the rounded tensors in half the bytes", "[core][model]") {
+  Model m = testing::random_model(11);
+  m.meta.test_accuracy = 0.99f;
+  const std::string full = serialize_model(m), half = serialize_model(m, TensorEncoding::Float16);
+  CHECK(full[5] == 1);  // float32 files stay version 1, readable by older builds
+  CHECK(half[5] == 2);
+  CHECK(half.size() < full.size() * 0.51 + 2048);
+  const Model back = parse(half);
+  REQUIRE(back.tensors.size() == m.tensors.size());
+  for (std::size_t t = 0; t < m.tensors.size(); ++t) {
+    for (std::size_t i = 0; i < m.tensors[t].size(); ++i) {
+      REQUIRE(back.tensors[t][i] == half_to_float(float_to_half(m.tensors[t][i])));
+    }
+  }
+  CHECK(back.meta.test_accuracy == m.meta.test_accuracy);
+  CHECK(serialize_model(back, TensorEncoding::Float16) == half);  // stable once rounded
+
+  Model huge = m;
+  huge.tensors[0][0] = 1e6f;
+  REQUIRE_THROWS_WITH(serialize_model(huge, TensorEncoding::Float16), Contains("conv0.weights") && Contains("float16"));
+  CHECK_NOTHROW(serialize_model(huge));
+
+  std::string unknown = half;
+  unknown[testing::first_tensor_offset() - 8] = 7;  // version 2: the encoding byte follows the tensor count
+  testing::fix_checksum(unknown);
+  REQUIRE_THROWS_WITH(parse(unknown), Contains("unknown tensor encoding 7"));
+}
+
 TEST_CASE("a truncated weights file is refused at every length", "[core][model]") {
-  const std::string bytes = serialize_model(testing::random_model(2));
+  const auto encoding = GENERATE(TensorEncoding::Float32, TensorEncoding::Float16);
+  const std::string bytes = serialize_model(testing::random_model(2), encoding);
   for (std::size_t n = 0; n < bytes.size(); n += (n < 64 ? 1 : 997)) {
     INFO("length " << n);
     REQUIRE_THROWS_AS(parse(bytes.substr(0, n)), Error);
@@ -54,7 +116,8 @@ TEST_CASE("a truncated weights file is refused at every length", "[core][model]"
 }
 
 TEST_CASE("a corrupted byte fails the checksum", "[core][model]") {
-  std::string bytes = serialize_model(testing::random_model(3));
+  const auto encoding = GENERATE(TensorEncoding::Float32, TensorEncoding::Float16);
+  std::string bytes = serialize_model(testing::random_model(3), encoding);
   bytes[bytes.size() / 2] ^= 0x10;
   REQUIRE_THROWS_WITH(parse(bytes), Contains("checksum"));
 }
