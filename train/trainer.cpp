@@ -1,6 +1,7 @@
-// The training loop: data split, per-epoch shuffling and augmentation, one
-// tiny-dnn fit() per epoch, evaluation with core's inference, checkpoints,
-// early stopping, and the final weights file with its report.
+// The training loop: data split, per-epoch shuffling and augmentation, each
+// epoch fed to tiny-dnn's train() in chunks of whole batches, evaluation with
+// core's inference, checkpoints, early stopping, and the final weights file
+// with its report.
 #include "trainer.h"
 
 #include <sys/resource.h>
