@@ -2,6 +2,7 @@
 # Installs what is missing, builds everything and runs every test:
 # formatting, native build (warnings as errors), unit + CLI + training smoke
 # + shipped-model + desktop tests (CTest), the core tests under ASan/UBSan,
+# the training layers and thread pool under TSan,
 # the two fuzz targets, the web build and the browser end-to-end test.
 # Idempotent; incremental builds make a second run quick.
 set -euo pipefail
@@ -29,6 +30,15 @@ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DDIGITS_SANITIZE=ON -DDIGITS_
   -DDIGITS_BUILD_TRAINER=OFF -DCMAKE_COMPILE_WARNING_AS_ERROR=ON >/dev/null
 cmake --build build-asan -j"$JOBS" --target core_tests
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ./build-asan/tests/core_tests
+
+step "training layers and thread pool under ThreadSanitizer"
+cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS=-fsanitize=thread \
+  -DCMAKE_EXE_LINKER_FLAGS=-fsanitize=thread -DDIGITS_BUILD_APP=OFF >/dev/null
+cmake --build build-tsan -j"$JOBS" --target train_tests
+# Without address randomisation where allowed: some kernels' layouts trip ThreadSanitizer.
+no_aslr=()
+if setarch "$(uname -m)" -R true 2>/dev/null; then no_aslr=(setarch "$(uname -m)" -R); fi
+TSAN_OPTIONS=halt_on_error=1 "${no_aslr[@]}" ./build-tsan/tests/train_tests "[fast_layers],[thread_pool],[dropout]"
 
 step "fuzzing the weight loader and the IDX reader (libFuzzer, fixed number of runs)"
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDIGITS_FUZZ=ON -DDIGITS_SANITIZE=ON \

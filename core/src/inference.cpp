@@ -10,7 +10,8 @@
 // The convolutions are the hot loops: on x86-64 GCC also builds an AVX2 copy
 // of them and picks it at load time where the CPU has it (8 floats a step
 // instead of SSE2's 4); the binary still runs on any x86-64.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+// (Not under ThreadSanitizer: its instrumented ifunc resolvers run before it starts.)
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_THREAD__)
 #define DIGITS_HOT_LOOP __attribute__((target_clones("avx2", "default")))
 #else
 #define DIGITS_HOT_LOOP
