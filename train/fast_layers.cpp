@@ -187,10 +187,8 @@ void FastConv::back_propagation(const std::vector<tensor_t*>& in_data, const std
   // Part 0 accumulates into the gradient itself, the others into their own
   // buffers, added afterwards in part order (deterministic sums).
   partial_.resize(static_cast<std::size_t>(ThreadPool::shared().size()));
-  std::vector<char> used(partial_.size(), 0);  // char, not bool: parts write their own entry concurrently
-  parallel_ranges(static_cast<int>(in.size()), [&](int begin, int end, int part) {
+  const int parts = parallel_ranges(static_cast<int>(in.size()), [&](int begin, int end, int part) {
     if (part != 0) partial_[part].assign(weights + O, 0.0f);
-    used[part] = 1;
     float* gw = part == 0 ? dw : partial_[part].data();
     float* gb = part == 0 ? db : partial_[part].data() + weights;
     std::vector<float>& col = scratch(0, static_cast<std::size_t>(K) * P);
@@ -207,7 +205,7 @@ void FastConv::back_propagation(const std::vector<tensor_t*>& in_data, const std
       }
     }
   });
-  for (std::size_t p = 1; p < partial_.size() && used[p]; ++p) {
+  for (int p = 1; p < parts; ++p) {
     for (std::size_t i = 0; i < weights; ++i) dw[i] += partial_[p][i];
     for (int o = 0; o < O; ++o) db[o] += partial_[p][weights + o];
   }

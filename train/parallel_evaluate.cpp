@@ -14,17 +14,15 @@ EvaluationResult evaluate_in_parallel(const Model& model, const Dataset& data, c
   }
   const std::vector<int>& items = indices.empty() ? all : indices;
   std::vector<EvaluationResult> parts(static_cast<std::size_t>(ThreadPool::shared().size()));
-  std::vector<int> counts(parts.size(), 0);
   parallel_ranges(static_cast<int>(items.size()), [&](int begin, int end, int part) {
     Network network(model);
     parts[part] = evaluate(network, data, std::vector<int>(items.begin() + begin, items.begin() + end));
-    counts[part] = end - begin;
   });
   EvaluationResult result;
   double loss = 0;
   for (std::size_t p = 0; p < parts.size(); ++p) {
     result.metrics.merge(parts[p].metrics);
-    loss += parts[p].mean_loss * counts[p];
+    loss += parts[p].mean_loss * parts[p].metrics.total();
   }
   result.mean_loss = items.empty() ? 0.0 : loss / static_cast<double>(items.size());
   return result;

@@ -46,18 +46,20 @@ class ThreadPool {
 };
 
 // Splits [0, n) into one contiguous range per pool thread (the same ranges
-// every time) and calls f(begin, end, part) for each non-empty one.
+// every time) and calls f(begin, end, part) for each non-empty one. Returns
+// how many parts ran: parts 0 .. result - 1.
 template <class F>
-void parallel_ranges(int n, F&& f, ThreadPool& pool = ThreadPool::shared()) {
-  const int parts = std::max(1, std::min(pool.size(), n));
-  if (parts == 1) {
-    if (n > 0) f(0, n, 0);
-    return;
+int parallel_ranges(int n, F&& f, ThreadPool& pool = ThreadPool::shared()) {
+  const int parts = std::max(0, std::min(pool.size(), n));
+  if (parts <= 1) {
+    if (parts == 1) f(0, n, 0);
+    return parts;
   }
   pool.run([&](int part) {
     if (part >= parts) return;
     f(n * part / parts, n * (part + 1) / parts, part);
   });
+  return parts;
 }
 
 }  // namespace digits::train

@@ -77,7 +77,6 @@ export async function drawMouse(page, pageRect, digit) {
 
 export async function drawTouch(page, pageRect, digit) {
   const rect = await withScroll(page, pageRect);
-  const cdp = await page.context().newCDPSession(page);
   for (const line of digit) {
     const points = [];
     for (let i = 0; i + 1 < line.length; ++i) {
@@ -87,26 +86,28 @@ export async function drawTouch(page, pageRect, digit) {
       }
     }
     points.push(line[line.length - 1]);
-    const touch = (p) => { const [x, y] = toViewport(rect, p); return [{ x, y, id: 1 }]; };
-    await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: touch(points[0]) });
-    for (const p of points.slice(1)) {
-      await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: touch(p) });
-    }
-    await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+    await touchPath(page, points.map((p) => toViewport(rect, p)));
   }
 }
 
-// A one-finger drag between two viewport points.
-export async function touchDrag(page, [x0, y0], [x1, y1], steps = 12) {
+// One finger down at the first viewport point, through the others, then up;
+// `pauseMs` between moves.
+async function touchPath(page, points, pauseMs = 0) {
   const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x: x0, y: y0, id: 1 }] });
-  for (let i = 1; i <= steps; ++i) {
-    const t = i / steps;
-    await cdp.send('Input.dispatchTouchEvent',
-      { type: 'touchMove', touchPoints: [{ x: x0 + t * (x1 - x0), y: y0 + t * (y1 - y0), id: 1 }] });
-    await page.waitForTimeout(16);  // about a frame apart, as a finger moves
+  const touch = ([x, y]) => [{ x, y, id: 1 }];
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: touch(points[0]) });
+  for (const p of points.slice(1)) {
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: touch(p) });
+    if (pauseMs > 0) await page.waitForTimeout(pauseMs);
   }
   await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+}
+
+// A one-finger drag between two viewport points, moves about a frame apart as a finger makes them.
+export async function touchDrag(page, [x0, y0], [x1, y1], steps = 12) {
+  const points = [];
+  for (let i = 0; i <= steps; ++i) points.push([x0 + (i / steps) * (x1 - x0), y0 + (i / steps) * (y1 - y0)]);
+  await touchPath(page, points, 16);
 }
 
 // Waits until #prediction's data-label satisfies `accept`, returns the last value seen.
