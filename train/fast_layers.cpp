@@ -278,9 +278,8 @@ void FastDense<A>::back_propagation(const std::vector<tensor_t*>& in_data, const
     const float* y = out[s].data();
     const float* d = dy[s].data();
     if constexpr (std::is_same_v<A, tiny_dnn::activation::softmax>) {
-      float dot = 0;
-      for (int o = 0; o < O; ++o) dot += d[o] * y[o];
-      for (int o = 0; o < O; ++o) g[o] = y[o] * (d[o] - dot);
+      const float dy_dot_y = dot(d, y, O);
+      for (int o = 0; o < O; ++o) g[o] = y[o] * (d[o] - dy_dot_y);
     } else {
       relu_backward(y, d, g, O);
     }
