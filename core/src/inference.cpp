@@ -137,15 +137,15 @@ DIGITS_HOT_LOOP void dense_forward(const float* in, float* out, int n_in, int n_
   }
 }
 
-void softmax(float* x, int n) {
+void softmax_in_place(float* x, int n) {
   const float m = *std::max_element(x, x + n);
   float sum = 0;
   for (int i = 0; i < n; ++i) sum += (x[i] = std::exp(x[i] - m));
   for (int i = 0; i < n; ++i) x[i] /= sum;
 }
 
-// Folds y = s*x + t (per input channel) into weights laid out with the input
-// index `in_index(j)` -> channel: w' = w*s, b' = b + sum(w*t).
+// Folds y = s*x + t (per input channel) into convolution weights laid out
+// [out][in][ky][kx]: w' = w*s, b' = b + sum(w*t).
 void fold_conv(std::vector<float>& w, std::vector<float>& b, const PendingAffine& a, int in_channels, int k) {
   const int out_channels = static_cast<int>(b.size());
   for (int o = 0; o < out_channels; ++o) {
@@ -178,29 +178,38 @@ Network::Network(const Model& model) {
   const Architecture& arch = reference_architecture();
   PendingAffine pending;
   std::size_t tensor = 0;
-  std::size_t largest = 0;
-  for (const LayerSpec& layer : arch.layers) {
-    largest = std::max<std::size_t>(largest, layer.out.size());
-    switch (layer.kind) {
+  int convs = 0, pools = 0, denses = 0;
+  for (const LayerSpec& spec : arch.layers) {
+    switch (spec.kind) {
       case LayerKind::Conv:
       case LayerKind::Dense: {
-        Step s;
-        s.op = layer.kind == LayerKind::Conv ? Op::Conv : Op::Dense;
-        s.in = layer.in;
-        s.out = layer.out;
-        s.kernel = layer.kernel;
-        s.relu = layer.relu;
-        s.softmax = layer.softmax;
-        s.weights = model.tensors[tensor++];
-        s.bias = model.tensors[tensor++];
+        Layer l;
+        const bool conv = spec.kind == LayerKind::Conv;
+        l.op = conv ? Op::Conv : Op::Dense;
+        l.name = conv ? "conv" + std::to_string(++convs) : "dense" + std::to_string(++denses);
+        l.in = spec.in;
+        l.out = spec.out;
+        l.kernel = spec.kernel;
+        l.relu = spec.relu;
+        l.weights = model.tensors[tensor++];
+        l.bias = model.tensors[tensor++];
         if (!pending.empty()) {
-          if (s.op == Op::Conv)
-            fold_conv(s.weights, s.bias, pending, layer.in.channels, layer.kernel);
+          if (conv)
+            fold_conv(l.weights, l.bias, pending, spec.in.channels, spec.kernel);
           else
-            fold_dense(s.weights, s.bias, pending, layer.in);
+            fold_dense(l.weights, l.bias, pending, spec.in);
           pending = {};
         }
-        steps_.push_back(std::move(s));
+        const bool output = spec.softmax;
+        if (output) l.name = "logits";
+        layers_.push_back(std::move(l));
+        if (output) {
+          Layer s;
+          s.op = Op::Softmax;
+          s.name = "probabilities";
+          s.in = s.out = spec.out;
+          layers_.push_back(std::move(s));
+        }
         break;
       }
       case LayerKind::BatchNorm: {
@@ -209,19 +218,20 @@ Network::Network(const Model& model) {
         pending.scale.resize(mean.size());
         pending.shift.resize(mean.size());
         for (std::size_t c = 0; c < mean.size(); ++c) {
-          pending.scale[c] = 1.0f / std::sqrt(variance[c] + layer.epsilon);
+          pending.scale[c] = 1.0f / std::sqrt(variance[c] + spec.epsilon);
           pending.shift[c] = -mean[c] * pending.scale[c];
         }
         break;
       }
       case LayerKind::MaxPool: {
         // max(s*x + t) == s*max(x) + t because s > 0: pooling may run first.
-        Step s;
-        s.op = Op::MaxPool;
-        s.in = layer.in;
-        s.out = layer.out;
-        s.kernel = layer.kernel;
-        steps_.push_back(std::move(s));
+        Layer l;
+        l.op = Op::MaxPool;
+        l.name = "pool" + std::to_string(++pools);
+        l.in = spec.in;
+        l.out = spec.out;
+        l.kernel = spec.kernel;
+        layers_.push_back(std::move(l));
         break;
       }
       case LayerKind::Dropout:
@@ -229,31 +239,67 @@ Network::Network(const Model& model) {
     }
   }
   if (!pending.empty()) throw Error("architecture ends in batch norm: nothing to fold it into");
-  buffer_a_.resize(largest);
-  buffer_b_.resize(largest);
+  for (Layer& l : layers_) l.output.assign(static_cast<std::size_t>(l.out.size()), 0.0f);
+  features_ = layer_index("logits") - 1;
+  logits_ = layer_index("logits");
 }
 
 Probabilities Network::predict(const float* image) {
   const float* in = image;
-  float* out = buffer_a_.data();
-  for (const Step& s : steps_) {
-    switch (s.op) {
+  for (Layer& l : layers_) {
+    float* out = l.output.data();
+    switch (l.op) {
       case Op::Conv:
-        conv_forward(in, out, s.in, s.out, s.kernel, s.weights.data(), s.bias.data(), s.relu);
+        conv_forward(in, out, l.in, l.out, l.kernel, l.weights.data(), l.bias.data(), l.relu);
         break;
       case Op::MaxPool:
-        max_pool_forward(in, out, s.in, s.out, s.kernel);
+        max_pool_forward(in, out, l.in, l.out, l.kernel);
         break;
       case Op::Dense:
-        dense_forward(in, out, s.in.size(), s.out.size(), s.weights.data(), s.bias.data(), s.relu);
-        if (s.softmax) softmax(out, s.out.size());
+        dense_forward(in, out, l.in.size(), l.out.size(), l.weights.data(), l.bias.data(), l.relu);
+        break;
+      case Op::Softmax:
+        std::copy(in, in + l.out.size(), out);
+        softmax_in_place(out, l.out.size());
         break;
     }
     in = out;
-    out = (out == buffer_a_.data()) ? buffer_b_.data() : buffer_a_.data();
   }
   Probabilities p;
   std::copy(in, in + kClasses, p.begin());
+  return p;
+}
+
+int Network::layer_index(std::string_view name) const {
+  for (std::size_t i = 0; i < layers_.size(); ++i) {
+    if (layers_[i].name == name) return static_cast<int>(i);
+  }
+  throw Error("the network has no layer named '" + std::string(name) + "'");
+}
+
+const Network::Layer& Network::layer(std::string_view name) const { return layers_[layer_index(name)]; }
+
+std::vector<std::vector<float>> Network::to_tensors() const {
+  std::vector<std::vector<float>> tensors;
+  auto weighted = layers_.begin();
+  for (const LayerSpec& spec : reference_architecture().layers) {
+    if (spec.kind == LayerKind::Conv || spec.kind == LayerKind::Dense) {
+      while (weighted->op != Op::Conv && weighted->op != Op::Dense) ++weighted;
+      tensors.push_back(weighted->weights);
+      tensors.push_back(weighted->bias);
+      ++weighted;
+    } else if (spec.kind == LayerKind::BatchNorm) {
+      tensors.emplace_back(static_cast<std::size_t>(spec.out.channels), 0.0f);
+      tensors.emplace_back(static_cast<std::size_t>(spec.out.channels), 1.0f - spec.epsilon);
+    }
+  }
+  return tensors;
+}
+
+Probabilities softmax(const float* logits, float temperature) {
+  Probabilities p;
+  for (int i = 0; i < kClasses; ++i) p[i] = logits[i] / temperature;
+  softmax_in_place(p.data(), kClasses);
   return p;
 }
 

@@ -2,9 +2,11 @@
 // check a loaded file must pass before a network ever sees it.
 #include "digits/model.h"
 
+#include <algorithm>
 #include <cereal/archives/portable_binary.hpp>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -87,27 +89,227 @@ void fixed_array(Archive& ar, Array& a) {
   for (auto& x : a) ar(x);
 }
 
+// ---- Version 3: named tensors and keyed metadata ----
+
+std::string number_text(double x) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.9g", x);
+  return buffer;
+}
+
+template <class Values>
+std::string list_text(const Values& values) {
+  std::string s;
+  for (const auto& v : values) s += (s.empty() ? "" : " ") + number_text(static_cast<double>(v));
+  return s;
+}
+
+double parse_number(const std::string& text, const std::string& key) {
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str(), &end);
+  if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(v))
+    throw Error("metadata '" + key + "' is not a number ('" + text.substr(0, 40) + "')");
+  return v;
+}
+
+template <class Array>
+void parse_list(const std::string& text, const std::string& key, Array& out) {
+  std::istringstream in(text);
+  std::string item;
+  std::size_t n = 0;
+  while (in >> item) {
+    if (n == out.size()) throw Error("metadata '" + key + "' has more than " + std::to_string(out.size()) + " values");
+    out[n++] = static_cast<typename Array::value_type>(parse_number(item, key));
+  }
+  if (n != out.size())
+    throw Error("metadata '" + key + "' has " + std::to_string(n) + " values, expected " + std::to_string(out.size()));
+}
+
+std::vector<std::pair<std::string, std::string>> metadata_entries(const Model& model) {
+  const ModelMetadata& m = model.meta;
+  std::vector<std::pair<std::string, std::string>> e = {
+      {"dataset", m.dataset},
+      {"training_config", m.training_config},
+      {"trained_at", m.trained_at},
+      {"epochs", std::to_string(m.epochs)},
+      {"train_seconds", number_text(m.train_seconds)},
+      {"validation_accuracy", number_text(m.validation_accuracy)},
+      {"test_accuracy", number_text(m.test_accuracy)},
+      {"precision", list_text(m.precision)},
+      {"recall", list_text(m.recall)},
+      {"f1", list_text(m.f1)},
+  };
+  std::string confusion;
+  for (const auto& row : m.confusion) confusion += (confusion.empty() ? "" : " ") + list_text(row);
+  e.emplace_back("confusion", confusion);
+  if (m.temperature != 1.0f) e.emplace_back("calibration.temperature", number_text(m.temperature));
+  for (const auto& [key, value] : m.properties) e.emplace_back("property." + key, value);
+  const DigitScoreParams& d = model.digit_score;
+  if (!d.empty()) {
+    e.emplace_back("digit_score.method", d.method);
+    e.emplace_back("digit_score.weights", list_text(d.weights));
+    e.emplace_back("digit_score.threshold", number_text(d.threshold));
+  }
+  const Personalisation& p = model.personal;
+  if (!p.empty()) {
+    e.emplace_back("personal.base_model", p.base_model);
+    e.emplace_back("personal.examples", list_text(p.examples));
+    e.emplace_back("personal.steps", std::to_string(p.steps));
+  }
+  return e;
+}
+
+void apply_metadata(Model& model, const std::string& key, const std::string& value) {
+  ModelMetadata& m = model.meta;
+  auto number = [&] { return parse_number(value, key); };
+  if (key == "dataset")
+    m.dataset = value;
+  else if (key == "training_config")
+    m.training_config = value;
+  else if (key == "trained_at")
+    m.trained_at = value;
+  else if (key == "epochs")
+    m.epochs = static_cast<std::uint32_t>(number());
+  else if (key == "train_seconds")
+    m.train_seconds = number();
+  else if (key == "validation_accuracy")
+    m.validation_accuracy = static_cast<float>(number());
+  else if (key == "test_accuracy")
+    m.test_accuracy = static_cast<float>(number());
+  else if (key == "precision")
+    parse_list(value, key, m.precision);
+  else if (key == "recall")
+    parse_list(value, key, m.recall);
+  else if (key == "f1")
+    parse_list(value, key, m.f1);
+  else if (key == "confusion") {
+    std::array<std::uint32_t, kClasses * kClasses> flat{};
+    parse_list(value, key, flat);
+    for (int i = 0; i < kClasses * kClasses; ++i) m.confusion[i / kClasses][i % kClasses] = flat[i];
+  } else if (key == "calibration.temperature") {
+    m.temperature = static_cast<float>(number());
+    if (!(m.temperature > 0.01f && m.temperature < 100.0f))
+      throw Error("calibration temperature " + value + " is outside (0.01, 100)");
+  } else if (key.compare(0, 9, "property.") == 0)
+    m.properties[key.substr(9)] = value;
+  else if (key == "digit_score.method")
+    model.digit_score.method = value;
+  else if (key == "digit_score.weights")
+    parse_list(value, key, model.digit_score.weights);
+  else if (key == "digit_score.threshold")
+    model.digit_score.threshold = static_cast<float>(number());
+  else if (key == "personal.base_model")
+    model.personal.base_model = value;
+  else if (key == "personal.examples")
+    parse_list(value, key, model.personal.examples);
+  else if (key == "personal.steps")
+    model.personal.steps = static_cast<std::uint32_t>(number());
+  // Any other key comes from a newer writer: skipped.
+}
+
+constexpr std::uint32_t kMaxEntries = 4096;
+
 template <class Archive>
 void save_payload(Archive& ar, const Model& model, TensorEncoding encoding) {
   const Architecture& arch = reference_architecture();
   save_bytes(ar, arch.descriptor);
-  ar(static_cast<std::uint32_t>(arch.tensors.size()));
-  if (encoding != TensorEncoding::Float32) ar(static_cast<std::uint8_t>(encoding));  // version 2 only
-  for (std::size_t i = 0; i < model.tensors.size(); ++i)
-    save_floats(ar, model.tensors[i], encoding, arch.tensors[i].name);
-  const ModelMetadata& m = model.meta;
-  save_bytes(ar, m.dataset);
-  save_bytes(ar, m.training_config);
-  save_bytes(ar, m.trained_at);
-  ar(m.epochs, m.train_seconds, m.validation_accuracy, m.test_accuracy);
-  fixed_array(ar, m.precision);
-  fixed_array(ar, m.recall);
-  fixed_array(ar, m.f1);
-  for (const auto& row : m.confusion) fixed_array(ar, row);
+  std::vector<std::pair<std::string, const std::vector<float>*>> tensors;
+  for (std::size_t i = 0; i < model.tensors.size(); ++i) tensors.emplace_back(arch.tensors[i].name, &model.tensors[i]);
+  if (!model.digit_score.empty()) {
+    tensors.emplace_back("digit_score.means", &model.digit_score.means);
+    tensors.emplace_back("digit_score.whitening", &model.digit_score.whitening);
+  }
+  ar(static_cast<std::uint32_t>(tensors.size()));
+  for (const auto& [name, values] : tensors) {
+    save_bytes(ar, name);
+    const bool architecture_tensor = name.compare(0, 12, "digit_score.") != 0;
+    const TensorEncoding e = architecture_tensor ? encoding : TensorEncoding::Float32;
+    ar(static_cast<std::uint8_t>(e));
+    save_floats(ar, *values, e, name);
+  }
+  const auto entries = metadata_entries(model);
+  ar(static_cast<std::uint32_t>(entries.size()));
+  for (const auto& [key, value] : entries) {
+    save_bytes(ar, key);
+    save_bytes(ar, value);
+  }
 }
 
 template <class Archive>
-Model load_payload(Archive& ar, std::uint32_t version) {
+void load_named_floats(Archive& ar, std::vector<float>& v, const std::string& name, std::size_t limit) {
+  std::uint8_t code = 0;
+  ar(code);
+  if (code > static_cast<std::uint8_t>(TensorEncoding::Float16))
+    throw Error("tensor " + name + " has an unknown encoding " + std::to_string(code));
+  TensorSpec spec{0, name, 0};
+  cereal::size_type n = 0;
+  ar(cereal::make_size_tag(n));
+  if (n > limit) throw Error("corrupted: tensor " + name + " claims " + std::to_string(n) + " values");
+  spec.size = static_cast<int>(n);
+  const auto encoding = static_cast<TensorEncoding>(code);
+  v.resize(n);
+  if (encoding == TensorEncoding::Float32) {
+    ar(cereal::binary_data(v.data(), n * sizeof(float)));
+  } else {
+    std::vector<std::uint16_t> halves(n);
+    ar(cereal::binary_data(halves.data(), n * sizeof(std::uint16_t)));
+    for (std::size_t i = 0; i < n; ++i) v[i] = half_to_float(halves[i]);
+  }
+}
+
+template <class Archive>
+Model load_payload_v3(Archive& ar, std::size_t payload_size) {
+  const Architecture& arch = reference_architecture();
+  std::string descriptor;
+  load_bytes(ar, descriptor, kMaxString, "architecture descriptor");
+  if (descriptor != arch.descriptor) {
+    throw Error("wrong architecture: the file has '" + descriptor + "', this program runs '" + arch.descriptor + "'");
+  }
+  Model model;
+  model.tensors.resize(arch.tensors.size());
+  std::vector<bool> seen(arch.tensors.size(), false);
+  std::uint32_t count = 0;
+  ar(count);
+  if (count > kMaxEntries) throw Error("corrupted: " + std::to_string(count) + " tensors");
+  for (std::uint32_t t = 0; t < count; ++t) {
+    std::string name;
+    load_bytes(ar, name, kMaxString, "tensor name");
+    std::vector<float> values;
+    load_named_floats(ar, values, name, payload_size / 2);
+    const auto known =
+        std::find_if(arch.tensors.begin(), arch.tensors.end(), [&](const TensorSpec& s) { return s.name == name; });
+    if (known != arch.tensors.end()) {
+      const auto i = static_cast<std::size_t>(known - arch.tensors.begin());
+      if (static_cast<int>(values.size()) != known->size) {
+        throw Error("tensor " + name + " has " + std::to_string(values.size()) + " values, the architecture expects " +
+                    std::to_string(known->size));
+      }
+      model.tensors[i] = std::move(values);
+      seen[i] = true;
+    } else if (name == "digit_score.means") {
+      model.digit_score.means = std::move(values);
+    } else if (name == "digit_score.whitening") {
+      model.digit_score.whitening = std::move(values);
+    }  // any other tensor comes from a newer writer: skipped
+  }
+  for (std::size_t i = 0; i < seen.size(); ++i) {
+    if (!seen[i]) throw Error("tensor " + arch.tensors[i].name + " is missing");
+  }
+  ar(count);
+  if (count > kMaxEntries) throw Error("corrupted: " + std::to_string(count) + " metadata entries");
+  for (std::uint32_t k = 0; k < count; ++k) {
+    std::string key, value;
+    load_bytes(ar, key, kMaxString, "metadata key");
+    load_bytes(ar, value, kMaxString, "metadata '" + key + "'");
+    apply_metadata(model, key, value);
+  }
+  return model;
+}
+
+// ---- Versions 1 and 2: tensors in architecture order, fixed metadata ----
+
+template <class Archive>
+Model load_payload_v1(Archive& ar, std::uint32_t version) {
   const Architecture& arch = reference_architecture();
   std::string descriptor;
   load_bytes(ar, descriptor, kMaxString, "architecture descriptor");
@@ -219,11 +421,25 @@ void validate_model(const Model& model, const std::string& source) {
   if (!finite(model.meta.test_accuracy) || !finite(model.meta.validation_accuracy)) {
     throw Error(source + ": metadata holds a non-finite accuracy");
   }
+  const DigitScoreParams& d = model.digit_score;
+  if (!d.empty() || !d.whitening.empty()) {
+    const std::size_t features = static_cast<std::size_t>(arch.layers[arch.layers.size() - 1].in.size());
+    if (d.means.size() != features * kClasses || d.whitening.size() != features * features) {
+      throw Error(source + ": digit score has " + std::to_string(d.means.size()) + " mean and " +
+                  std::to_string(d.whitening.size()) + " whitening values, expected " +
+                  std::to_string(features * kClasses) + " and " + std::to_string(features * features));
+    }
+    const bool bad = std::any_of(d.means.begin(), d.means.end(), [](float x) { return !finite(x); }) ||
+                     std::any_of(d.whitening.begin(), d.whitening.end(), [](float x) { return !finite(x); }) ||
+                     std::any_of(d.weights.begin(), d.weights.end(), [](float x) { return !finite(x); }) ||
+                     !(d.threshold >= 0.0f && d.threshold <= 1.0f);
+    if (bad) throw Error(source + ": digit score holds an invalid value");
+  }
 }
 
 std::string serialize_model(const Model& model, TensorEncoding encoding) {
   validate_model(model, "model to save");
-  const std::uint32_t version = encoding == TensorEncoding::Float32 ? 1 : 2;
+  const std::uint32_t version = kWeightFormatVersion;
   std::ostringstream payload_stream;
   {
     cereal::PortableBinaryOutputArchive ar(payload_stream);
@@ -241,6 +457,10 @@ std::string serialize_model(const Model& model, TensorEncoding encoding) {
 }
 
 Model parse_model(const void* data, std::size_t size, const std::string& source) {
+  if (size > kMaxWeightFileBytes) {
+    throw Error(source + ": " + std::to_string(size) + " bytes, larger than any weights file (limit " +
+                std::to_string(kMaxWeightFileBytes) + ")");
+  }
   const std::string bytes(static_cast<const char*>(data), size);
   try {
     std::istringstream in(bytes);
@@ -261,7 +481,7 @@ Model parse_model(const void* data, std::size_t size, const std::string& source)
     if (fnv1a(payload) != checksum) throw Error("checksum mismatch: the file is corrupted");
     std::istringstream payload_in(payload);
     cereal::PortableBinaryInputArchive ar(payload_in);
-    Model model = load_payload(ar, version);
+    Model model = version >= 3 ? load_payload_v3(ar, payload.size()) : load_payload_v1(ar, version);
     if (payload_in.peek() != std::char_traits<char>::eof()) throw Error("unexpected bytes after the metadata");
     validate_model(model, source);
     return model;
@@ -274,16 +494,22 @@ Model parse_model(const void* data, std::size_t size, const std::string& source)
   }
 }
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
+std::string read_file(const std::string& path, std::size_t max_bytes) {
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) throw Error(path + ": cannot open for reading");
+  const std::streamoff size = in.tellg();
+  if (size < 0) throw Error(path + ": cannot open for reading (not a regular file?)");
+  if (static_cast<std::uint64_t>(size) > max_bytes) {
+    throw Error(path + ": " + std::to_string(size) + " bytes, more than the limit of " + std::to_string(max_bytes));
+  }
+  in.seekg(0);
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (in.bad()) throw Error(path + ": read error");
   return bytes;
 }
 
 Model load_model(const std::string& path) {
-  const std::string bytes = read_file(path);
+  const std::string bytes = read_file(path, kMaxWeightFileBytes);
   return parse_model(bytes.data(), bytes.size(), path);
 }
 

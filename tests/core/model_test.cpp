@@ -81,8 +81,8 @@ TEST_CASE("a float16 weights file holds the rounded tensors in half the bytes", 
   Model m = testing::random_model(11);
   m.meta.test_accuracy = 0.99f;
   const std::string full = serialize_model(m), half = serialize_model(m, TensorEncoding::Float16);
-  CHECK(full[5] == 1);  // float32 files stay version 1, readable by older builds
-  CHECK(half[5] == 2);
+  CHECK(full[5] == 3);
+  CHECK(half[5] == 3);
   CHECK(half.size() < full.size() * 0.51 + 2048);
   const Model back = parse(half);
   REQUIRE(back.tensors.size() == m.tensors.size());
@@ -100,9 +100,9 @@ TEST_CASE("a float16 weights file holds the rounded tensors in half the bytes", 
   CHECK_NOTHROW(serialize_model(huge));
 
   std::string unknown = half;
-  unknown[testing::first_tensor_offset() - 8] = 7;  // version 2: the encoding byte follows the tensor count
+  unknown[testing::first_encoding_offset()] = 7;
   testing::fix_checksum(unknown);
-  REQUIRE_THROWS_WITH(parse(unknown), Contains("unknown tensor encoding 7"));
+  REQUIRE_THROWS_WITH(parse(unknown), Contains("conv0.weights") && Contains("unknown encoding 7"));
 }
 
 TEST_CASE("a truncated weights file is refused at every length", "[core][model]") {

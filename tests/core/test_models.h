@@ -39,11 +39,15 @@ inline void fix_checksum(std::string& file) {
   std::memcpy(&file[kChecksumOffset], &h, 8);  // little-endian host, as the archive writes
 }
 
-// Offset of the first float of the first tensor in a serialized model.
+// Offset of the first float of the first tensor in a serialized (version 3) model.
 inline std::size_t first_tensor_offset() {
-  // payload: [endianness 1][descriptor size 8][descriptor][tensor count 4][tensor size 8][floats]
-  return kPayloadOffset + 1 + 8 + digits::reference_architecture().descriptor.size() + 4 + 8;
+  // payload: [endianness 1][descriptor size 8][descriptor][tensor count 4]
+  //          [name size 8][name][encoding 1][value count 8][values]...
+  const auto& arch = digits::reference_architecture();
+  return kPayloadOffset + 1 + 8 + arch.descriptor.size() + 4 + 8 + arch.tensors[0].name.size() + 1 + 8;
 }
+// Offset of the first tensor's encoding byte.
+inline std::size_t first_encoding_offset() { return first_tensor_offset() - 8 - 1; }
 
 inline std::size_t descriptor_offset() { return kPayloadOffset + 1 + 8; }
 

@@ -3,9 +3,16 @@
 // next convolution or dense layer when the network is built, so a prediction
 // is four convolutions, two poolings and two matrix-vector products, with no
 // allocation per call.
+//
+// Every layer keeps its output from the last prediction, by name ("conv1",
+// "conv2", "pool1", "conv3", "conv4", "pool2", "dense1", "logits",
+// "probabilities"): the feature-map panel, saliency and fine-tuning read them
+// without recomputing or allocating anything.
 #pragma once
 
 #include <array>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "digits/architecture.h"
@@ -17,25 +24,49 @@ using Probabilities = std::array<float, kClasses>;
 
 class Network {
  public:
-  explicit Network(const Model& model);
-
-  // `image` is 28x28 row-major, 0 = background, 1 = ink (MNIST scaled to [0,1]).
-  Probabilities predict(const float* image);
-
- private:
-  enum class Op { Conv, MaxPool, Dense };
-  struct Step {
+  enum class Op { Conv, MaxPool, Dense, Softmax };
+  // One step of the folded network. A Conv or Dense step's weights already
+  // include the batch norm that preceded it in the architecture.
+  struct Layer {
+    std::string name;
     Op op = Op::Conv;
     Shape in, out;
     int kernel = 0;
-    bool relu = false, softmax = false;
-    std::vector<float> weights, bias;
+    bool relu = false;
+    std::vector<float> weights, bias;  // tiny-dnn layouts: conv [out][in][ky][kx], dense [in][out]
+    std::vector<float> output;         // this layer's output for the last predict()
   };
 
-  std::vector<Step> steps_;
-  std::vector<float> buffer_a_, buffer_b_;
+  explicit Network(const Model& model);
+
+  // `image` is 28x28 row-major, 0 = background, 1 = ink (MNIST scaled to [0,1]).
+  // Returns the softmax of the logits (temperature 1).
+  Probabilities predict(const float* image);
+
+  const std::vector<Layer>& layers() const { return layers_; }
+  // For fine-tuning: the caller changes weights and biases in place.
+  std::vector<Layer>& mutable_layers() { return layers_; }
+  // The layer of that name; throws digits::Error for an unknown name.
+  const Layer& layer(std::string_view name) const;
+  int layer_index(std::string_view name) const;
+
+  // Outputs of the last predict(): the 128 penultimate activations and the logits.
+  const std::vector<float>& features() const { return layers_[features_].output; }
+  const std::vector<float>& logits() const { return layers_[logits_].output; }
+
+  // The network as a weights file's tensors: folded weights, with the batch
+  // norms that were folded into them written as identities (mean 0,
+  // variance 1 - epsilon), so a fine-tuned network can be saved and reloaded.
+  std::vector<std::vector<float>> to_tensors() const;
+
+ private:
+  std::vector<Layer> layers_;
+  int features_ = 0, logits_ = 0;
 };
 
 int argmax(const Probabilities& p);
+
+// Softmax of `logits / temperature`.
+Probabilities softmax(const float* logits, float temperature = 1.0f);
 
 }  // namespace digits

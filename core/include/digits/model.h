@@ -2,17 +2,20 @@
 // plus what is known about how it was trained, and its versioned weight file.
 //
 // File layout (cereal portable binary): an envelope {magic "DGTW", format
-// version, FNV-1a 64 checksum, payload bytes}; the payload holds the
-// architecture descriptor, the tensors in Architecture::tensors order and the
-// metadata. Version 1 stores the tensors as float32; version 2 adds an
-// encoding byte after the tensor count and may store them as IEEE float16
-// (half the size: the page embeds such a copy). Loading checks all of it
+// version, FNV-1a 64 checksum, payload bytes}. Version 3 (what this program
+// writes) describes itself: the payload holds the architecture descriptor,
+// a list of named tensors (each with its own encoding: float32 or IEEE
+// float16) and a list of key/value metadata. A reader takes the keys it
+// knows and skips the others, so a new field is a new key, not a new format.
+// Versions 1 (float32 tensors in architecture order, fixed metadata) and 2
+// (the same with a float16 option) still load. Loading checks everything
 // before anything is used.
 #pragma once
 
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -20,7 +23,9 @@
 
 namespace digits {
 
-constexpr std::uint32_t kWeightFormatVersion = 2;  // the newest version this program reads
+constexpr std::uint32_t kWeightFormatVersion = 3;  // the newest version: what this program writes
+// No valid model file comes near this; a larger file is refused before it is read.
+constexpr std::size_t kMaxWeightFileBytes = 8u << 20;
 
 enum class TensorEncoding : std::uint8_t { Float32 = 0, Float16 = 1 };
 
@@ -36,11 +41,38 @@ struct ModelMetadata {
   float test_accuracy = 0;
   std::array<float, kClasses> precision{}, recall{}, f1{};
   ConfusionMatrix confusion{};
+  // Calibration: probabilities are softmax(logits / temperature). 1 (no
+  // calibration) for files written before it existed.
+  float temperature = 1.0f;
+  // Further keyed facts (e.g. "ece.mnist_test"), written and read as they are.
+  std::map<std::string, std::string> properties;
+};
+
+// How much a drawing looks like a digit the model knows, from the network's
+// penultimate features and logits (see digits/digit_score.h). Empty for
+// files written before it existed.
+struct DigitScoreParams {
+  std::string method;              // e.g. "mahalanobis+energy"
+  std::vector<float> means;        // kClasses x feature count: class means of the features
+  std::vector<float> whitening;    // feature count^2, row-major W: distance = |W (f - mean)|^2
+  std::array<float, 3> weights{};  // logistic model: bias, energy, sqrt(distance)
+  float threshold = 0.5f;          // a score below it is "not a digit"
+  bool empty() const { return means.empty(); }
+};
+
+// What a personal (fine-tuned) model was made from.
+struct Personalisation {
+  std::string base_model;                          // name of the model it was tuned from; empty: not personal
+  std::array<std::uint32_t, kClasses> examples{};  // the user's examples per class
+  std::uint32_t steps = 0;                         // fine-tuning steps taken
+  bool empty() const { return base_model.empty(); }
 };
 
 struct Model {
   std::vector<std::vector<float>> tensors;  // one per Architecture::tensors entry
   ModelMetadata meta;
+  DigitScoreParams digit_score;
+  Personalisation personal;
 };
 
 // A model with every tensor sized for the reference architecture, zero-filled
@@ -51,9 +83,8 @@ Model make_blank_model();
 // holds a non-finite value, or a batch-norm variance is negative.
 void validate_model(const Model& model, const std::string& source);
 
-// Float32 files are written as version 1 (readable by every version of this
-// program), Float16 ones as version 2. Float16 keeps about 3 significant
-// digits; a value beyond its range (65504) is refused.
+// Writes format version 3. Float16 keeps about 3 significant digits; a value
+// beyond its range (65504) is refused. The digit-score tensors stay float32.
 std::string serialize_model(const Model& model, TensorEncoding encoding = TensorEncoding::Float32);
 Model parse_model(const void* data, std::size_t size, const std::string& source);
 Model load_model(const std::string& path);
@@ -68,6 +99,8 @@ float half_to_float(std::uint16_t half);
 
 // Shared by every writer of the project: temp file + fsync-free rename.
 void write_file_atomically(const std::string& path, const std::string& bytes);
-std::string read_file(const std::string& path);
+// Throws "cannot open" when the file cannot be read, and refuses a file
+// larger than `max_bytes` before reading it.
+std::string read_file(const std::string& path, std::size_t max_bytes = std::size_t(-1));
 
 }  // namespace digits
