@@ -6,6 +6,16 @@
 
 namespace app {
 
+const digits::DigitReading* selected_digit(const AppState& s) {
+  const std::vector<digits::DigitReading>& d = s.recognizer.reading().digits;
+  if (s.selected < 0 || s.selected >= static_cast<int>(d.size())) return nullptr;
+  return &d[static_cast<std::size_t>(s.selected)];
+}
+
+void select_digit(AppState& s, int index) {
+  if (index >= 0 && index < static_cast<int>(s.recognizer.reading().digits.size())) s.selected = index;
+}
+
 void load_weights(AppState& s, const void* data, std::size_t size, const std::string& name) {
   if (s.recognizer.load(data, size, name)) {
     s.notice = "Loaded " + name;
@@ -19,12 +29,23 @@ void load_weights(AppState& s, const void* data, std::size_t size, const std::st
 }
 
 void update_prediction(AppState& s) {
-  if (s.predicted_version == s.canvas.version() && s.predicted_model == s.model_generation) return;
-  s.predicted_version = s.canvas.version();
-  s.predicted_model = s.model_generation;
-  s.prediction = s.recognizer.predict(s.canvas.pixels(), Canvas::kSide);
-  s.input_texture.upload(s.prediction.input.image.data(), digits::kImageSide, false);
-  bridge::publish_prediction(s.prediction);
+  if (s.predicted_version != s.canvas.version() || s.predicted_model != s.model_generation) {
+    s.predicted_version = s.canvas.version();
+    s.predicted_model = s.model_generation;
+    const std::size_t before = s.recognizer.reading().digits.size();
+    s.recognizer.recognize(s.canvas.pixels(), s.canvas.width(), s.canvas.height());
+    ++s.reading_generation;
+    // A new part of a number (or one fewer) moves which digit is where: back to the first.
+    if (s.recognizer.reading().digits.size() != before || selected_digit(s) == nullptr) s.selected = 0;
+  }
+  if (s.published_generation == s.reading_generation && s.published_selected == s.selected) return;
+  s.published_generation = s.reading_generation;
+  s.published_selected = s.selected;
+  s.recognizer.focus(s.selected);
+  const digits::DigitReading* d = selected_digit(s);
+  static const std::array<float, digits::kImageSize> kBlank{};
+  s.input_texture.upload(d ? d->input.data() : kBlank.data(), digits::kImageSide, false);
+  bridge::publish_reading(s.recognizer.reading(), s.selected, s.recognizer.milliseconds());
 }
 
 void load_random_sample(AppState& s) {
@@ -36,8 +57,8 @@ void load_random_sample(AppState& s) {
 
 void window_to_canvas(const AppState& s, float wx, float wy, float& cx, float& cy) {
   const Rect& r = s.canvas_rect;
-  cx = (wx - r.x) * Canvas::kSide / r.width;
-  cy = (wy - r.y) * Canvas::kSide / r.height;
+  cx = (wx - r.x) * static_cast<float>(s.canvas.width()) / r.width;
+  cy = (wy - r.y) * static_cast<float>(s.canvas.height()) / r.height;
 }
 
 }  // namespace app

@@ -1,5 +1,5 @@
 // Everything the app's frame loop reads and writes, in one place; data flows
-// canvas -> recognizer -> prediction -> panels.
+// canvas -> recognizer -> reading -> panels.
 #pragma once
 
 #include <cstdint>
@@ -19,27 +19,38 @@ struct Rect {
 
 struct AppState {
   Canvas canvas;
-  Recognizer recognizer;
-  Prediction prediction;
+  Recognizer recognizer;  // holds the last reading: recognizer.reading()
+  // The digit of the reading the panels show (histogram, model input, the
+  // network's activations): 0, the first, unless the user picked another.
+  int selected = 0;
   std::uint64_t predicted_version = ~std::uint64_t{0};
   std::uint64_t predicted_model = 0, model_generation = 1;
+  std::uint64_t reading_generation = 0;  // bumped at every new reading
 
-  float brush_radius = 11.0f;  // canvas pixels (the canvas is 280 wide)
+  float brush_radius = 11.0f;  // canvas pixels (the canvas is 280 tall)
   bool eraser = false;
   Rect canvas_rect;       // where the canvas was drawn last frame, window coordinates
   int scroll_panel = -1;  // the panel a drag on its background is scrolling (see ui.cpp)
 
-  int sample_index = -1;  // the MNIST test digit loaded into the canvas, if any
+  int sample_index = -1;  // the MNIST test digit last loaded into the canvas, if any
   std::mt19937 rng{std::random_device{}()};
 
   std::string notice;  // last non-error message (e.g. which model was loaded)
   Texture canvas_texture, input_texture;
   std::uint64_t uploaded_version = ~std::uint64_t{0};
+  std::uint64_t published_generation = ~std::uint64_t{0};  // the reading and selection last shown and published
+  int published_selected = -1;
 };
+
+// The selected digit of the last reading; nullptr when nothing is read.
+const digits::DigitReading* selected_digit(const AppState& s);
+// Selects digit `index` of the reading (ignored when out of range).
+void select_digit(AppState& s, int index);
 
 // Loads a weights file into the recognizer, reporting success or the error.
 void load_weights(AppState& s, const void* data, std::size_t size, const std::string& name);
-// Re-runs the recognizer if the canvas or the model changed since last time.
+// Re-reads the canvas if it or the model changed since last time, and
+// publishes the reading (and the selected digit) when either changed.
 void update_prediction(AppState& s);
 // Puts a random embedded MNIST test digit on the canvas.
 void load_random_sample(AppState& s);

@@ -6,16 +6,21 @@
 
 #include <string>
 
-namespace app {
-struct Prediction;
+namespace digits {
+struct Reading;
 }
 
 namespace app::bridge {
 
-// Updates #prediction: text, data-label and data-confidence (empty label when
-// nothing is drawn), data-ms (preprocessing + inference time) and data-count
-// (predictions so far).
-void publish_prediction(const Prediction& p);
+// Updates #prediction: its text; data-label, data-confidence and
+// data-selected for the selected digit; data-number (the digits read, left to
+// right); data-digits (JSON: label, confidence, box [x, y, width, height] in
+// canvas pixels, is_digit and digit_score of each digit); data-is-digit
+// ("false" when any part does not look like a digit) and data-digit-score
+// (the lowest); data-ms (the reading's time) and data-count (readings
+// published so far). When nothing is drawn data-digits is [] and the other
+// values but data-ms and data-count are empty.
+void publish_reading(const digits::Reading& r, int selected, double milliseconds);
 // Drawing area in window coordinates (CSS pixels on the web).
 void publish_canvas_rect(float x, float y, float width, float height);
 // An error the page should show (empty string clears it).

@@ -3,7 +3,7 @@
 
 namespace app::bridge {
 
-void publish_prediction(const Prediction&) {}
+void publish_reading(const digits::Reading&, int, double) {}
 void publish_canvas_rect(float, float, float, float) {}
 void publish_error(const std::string&) {}
 bool page_size(int&, int&) { return false; }

@@ -1,4 +1,4 @@
-// Strokes, undo history and loading a sample digit.
+// Strokes, undo history, resizing and loading a sample digit.
 #include "canvas.h"
 
 #include <algorithm>
@@ -9,9 +9,36 @@
 namespace app {
 namespace {
 constexpr std::size_t kUndoLevels = 50;
-}
+constexpr int kSampleScale = 10;  // a 28x28 sample becomes 280x280 canvas pixels
+constexpr int kSampleSide = 28 * kSampleScale;
+// MNIST centres a 20x20 digit in 28x28: 4 of the 28 columns on each side are margin.
+constexpr int kSampleMargin = 4 * kSampleScale;
+constexpr int kSampleGap = 30;  // between the drawing and a sample put right of it
 
-Canvas::Canvas() : pixels_(kSide * kSide, 0.0f) {}
+// `pixels` (old_width x height) cut or padded to new_width, anchored left.
+std::vector<float> rewidth(const std::vector<float>& pixels, int old_width, int new_width, int height) {
+  std::vector<float> out(static_cast<std::size_t>(new_width) * height, 0.0f);
+  const int keep = std::min(old_width, new_width);
+  for (int y = 0; y < height; ++y) {
+    std::copy_n(pixels.begin() + static_cast<std::ptrdiff_t>(y) * old_width, keep,
+                out.begin() + static_cast<std::ptrdiff_t>(y) * new_width);
+  }
+  return out;
+}
+}  // namespace
+
+Canvas::Canvas(int width)
+    : width_(std::clamp(width, kMinWidth, kMaxWidth)), pixels_(static_cast<std::size_t>(width_) * kHeight, 0.0f) {}
+
+void Canvas::resize(int width) {
+  width = std::clamp(width, kMinWidth, kMaxWidth);
+  if (width == width_) return;
+  pixels_ = rewidth(pixels_, width_, width, kHeight);
+  for (std::vector<float>& h : history_) h = rewidth(h, width_, width, kHeight);
+  width_ = width;
+  drawing_ = false;
+  ++version_;
+}
 
 void Canvas::snapshot() {
   history_.push_back(pixels_);
@@ -38,7 +65,7 @@ void Canvas::continue_stroke(float x, float y) {
 void Canvas::end_stroke() { drawing_ = false; }
 
 void Canvas::stamp_segment(float x0, float y0, float x1, float y1) {
-  if (digits::paint_segment(pixels_.data(), kSide, kSide, x0, y0, x1, y1, radius_, erase_)) ++version_;
+  if (digits::paint_segment(pixels_.data(), width_, kHeight, x0, y0, x1, y1, radius_, erase_)) ++version_;
 }
 
 void Canvas::clear() {
@@ -57,12 +84,28 @@ bool Canvas::undo() {
   return true;
 }
 
+int Canvas::ink_right() const {
+  for (int x = width_ - 1; x >= 0; --x) {
+    for (int y = 0; y < kHeight; ++y) {
+      if (pixels_[static_cast<std::size_t>(y) * width_ + x] > 0.1f) return x + 1;
+    }
+  }
+  return 0;
+}
+
 void Canvas::load_digit(const std::uint8_t* pixels28) {
   snapshot();
+  const int right = ink_right();
+  // The sample's own margin overlaps the gap, so only its ink must fit.
+  int left = right + kSampleGap - kSampleMargin;
+  if (right == 0 || left + kSampleSide - kSampleMargin > width_) {
+    std::fill(pixels_.begin(), pixels_.end(), 0.0f);
+    left = (width_ - kSampleSide) / 2;
+  }
   constexpr int kSmall = 28;
-  constexpr float kScale = static_cast<float>(kSmall) / kSide;
-  for (int y = 0; y < kSide; ++y) {
-    for (int x = 0; x < kSide; ++x) {
+  constexpr float kScale = 1.0f / kSampleScale;
+  for (int y = 0; y < kSampleSide; ++y) {
+    for (int x = std::max(0, -left); x < kSampleSide && left + x < width_; ++x) {
       // Bilinear sample of the small image at this pixel's centre.
       const float sx = (x + 0.5f) * kScale - 0.5f, sy = (y + 0.5f) * kScale - 0.5f;
       const int x0 = static_cast<int>(std::floor(sx)), y0 = static_cast<int>(std::floor(sy));
@@ -72,8 +115,10 @@ void Canvas::load_digit(const std::uint8_t* pixels28) {
         yy = std::clamp(yy, 0, kSmall - 1);
         return pixels28[yy * kSmall + xx] / 255.0f;
       };
-      pixels_[y * kSide + x] = (1 - fy) * ((1 - fx) * at(x0, y0) + fx * at(x0 + 1, y0)) +
-                               fy * ((1 - fx) * at(x0, y0 + 1) + fx * at(x0 + 1, y0 + 1));
+      const float v = (1 - fy) * ((1 - fx) * at(x0, y0) + fx * at(x0 + 1, y0)) +
+                      fy * ((1 - fx) * at(x0, y0 + 1) + fx * at(x0 + 1, y0 + 1));
+      float& p = pixels_[static_cast<std::size_t>(y) * width_ + left + x];
+      p = std::max(p, v);  // the sample's black margin must not erase the drawing next to it
     }
   }
   ++version_;

@@ -1,18 +1,22 @@
-// Canvas -> preprocess -> network -> prediction, timed.
+// A thin wrapper over digits::Recognizer: safe loading, timing, the kept reading.
 #include "recognizer.h"
 
-#include <algorithm>
+#include <chrono>
 #include <exception>
 
 namespace app {
 
 bool Recognizer::load(const void* data, std::size_t size, const std::string& name) {
   try {
-    const digits::Model model = digits::parse_model(data, size, name);
-    network_ = std::make_unique<digits::Network>(model);
-    model_meta_ = model.meta;
+    digits::Model model = digits::parse_model(data, size, name);
+    auto pipeline = std::make_unique<digits::Recognizer>(model);
+    // Only now, with nothing left to throw, does the new model replace the old one.
+    pipeline_ = std::move(pipeline);
+    model_ = std::move(model);
     model_name_ = name;
     error_.clear();
+    reading_ = digits::Reading{};
+    focused_ = -1;
     return true;
   } catch (const std::exception& e) {
     error_ = e.what();
@@ -20,22 +24,23 @@ bool Recognizer::load(const void* data, std::size_t size, const std::string& nam
   }
 }
 
-Prediction Recognizer::predict(const std::vector<float>& canvas, int side) {
+const digits::Reading& Recognizer::recognize(const std::vector<float>& pixels, int width, int height) {
   const auto start = std::chrono::steady_clock::now();
-  Prediction p;
-  p.input = digits::preprocess(canvas.data(), side, side);
-  p.empty = p.input.empty || !network_;
-  if (!p.empty) {
-    p.probabilities = network_->predict(p.input.image.data());
-    std::vector<int> order(digits::kClasses);
-    for (int i = 0; i < digits::kClasses; ++i) order[i] = i;
-    std::sort(order.begin(), order.end(), [&](int a, int b) { return p.probabilities[a] > p.probabilities[b]; });
-    p.label = order[0];
-    p.runner_up = order[1];
-    p.confidence = p.probabilities[p.label];
-  }
-  p.milliseconds = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-  return p;
+  reading_ = pipeline_ ? pipeline_->recognize(pixels.data(), width, height) : digits::Reading{};
+  milliseconds_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  focused_ = -1;  // which digit the network last saw is the pipeline's business
+  return reading_;
+}
+
+void Recognizer::focus(int index) {
+  if (index == focused_) return;
+  focused_ = index;
+  refocus();
+}
+
+void Recognizer::refocus() {
+  if (!pipeline_ || focused_ < 0 || focused_ >= static_cast<int>(reading_.digits.size())) return;
+  pipeline_->network().predict(reading_.digits[static_cast<std::size_t>(focused_)].input.data());
 }
 
 }  // namespace app

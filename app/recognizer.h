@@ -1,28 +1,17 @@
-// The app's model state: the loaded network and its metadata, the last
-// prediction, and loading another weights file without losing the current
-// one when the new file is bad.
+// The app's model: a loaded weights file behind core's recognition pipeline
+// (digits::Recognizer), the last reading of the canvas and how long it took.
+// Loading another file keeps the current model when the new file is bad.
 #pragma once
 
-#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "digits/inference.h"
 #include "digits/model.h"
-#include "digits/preprocess.h"
+#include "digits/recognize.h"
 
 namespace app {
-
-struct Prediction {
-  bool empty = true;  // nothing drawn: no guess
-  int label = -1, runner_up = -1;
-  float confidence = 0;
-  digits::Probabilities probabilities{};
-  digits::Preprocessed input;
-  double milliseconds = 0;  // preprocessing + inference
-};
 
 class Recognizer {
  public:
@@ -30,19 +19,39 @@ class Recognizer {
   // previous model and leaves the reason in error().
   bool load(const void* data, std::size_t size, const std::string& name);
 
-  bool ready() const { return network_ != nullptr; }
-  const digits::ModelMetadata& metadata() const { return model_meta_; }
+  bool ready() const { return pipeline_ != nullptr; }
+  const digits::Model& model() const { return model_; }
+  const digits::ModelMetadata& metadata() const { return model_.meta; }
   const std::string& model_name() const { return model_name_; }
   const std::string& error() const { return error_; }
   void clear_error() { error_.clear(); }
 
-  // Preprocesses a canvas (values in [0,1], white ink on black) and predicts.
-  Prediction predict(const std::vector<float>& canvas, int side);
+  // Reads a canvas (`width` x `height`, values in [0,1]) as a number and
+  // keeps the reading; an empty reading when no model is loaded.
+  const digits::Reading& recognize(const std::vector<float>& pixels, int width, int height);
+  const digits::Reading& reading() const { return reading_; }
+  // Wall time of the last recognize(): segmentation, preprocessing, inference.
+  double milliseconds() const { return milliseconds_; }
+
+  // Leaves the network's layer outputs (network().layers()) as they are for
+  // digit `index` of the reading, for panels that show them (re-runs the
+  // network when another digit was last through it). A panel that runs the
+  // network itself calls refocus() afterwards.
+  void focus(int index);
+  void refocus();
+
+  // Core's pipeline and its network; only while ready().
+  digits::Recognizer& pipeline() { return *pipeline_; }
+  digits::Network& network() { return pipeline_->network(); }
+  const digits::Network& network() const { return pipeline_->network(); }
 
  private:
-  std::unique_ptr<digits::Network> network_;
-  digits::ModelMetadata model_meta_;
+  std::unique_ptr<digits::Recognizer> pipeline_;
+  digits::Model model_;
   std::string model_name_, error_;
+  digits::Reading reading_;
+  double milliseconds_ = 0;
+  int focused_ = -1;  // the digit whose activations the network holds
 };
 
 }  // namespace app

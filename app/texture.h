@@ -16,6 +16,7 @@ class Texture {
 
   // `pixels` in [0,1], `side` x `side`; `smooth` chooses linear filtering.
   void upload(const float* pixels, int side, bool smooth);
+  void upload(const float* pixels, int width, int height, bool smooth);
   void* id() const { return reinterpret_cast<void*>(static_cast<std::uintptr_t>(handle_)); }
 
  private:
