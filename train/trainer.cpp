@@ -26,8 +26,10 @@
 #include "digits/evaluate.h"
 #include "digits/idx.h"
 #include "digits/model.h"
+#include "negatives.h"
 #include "parallel_evaluate.h"
 #include "report.h"
+#include "styles.h"
 #include "thread_pool.h"
 #include "tiny_network.h"
 
@@ -45,7 +47,9 @@ double seconds_since(Clock::time_point t) { return std::chrono::duration<double>
 std::string fingerprint(const TrainOptions& o) {
   std::ostringstream os;
   os << "batch=" << o.batch_size << " lr=" << o.learning_rate << " lr_decay=" << o.lr_decay << " seed=" << o.seed
-     << " augment=" << (o.augment ? "on" : "off") << " validation=" << o.validation << " limit=" << o.limit;
+     << " augment=" << (o.augment ? "on" : "off") << " styles=" << o.style_fraction
+     << " negatives=" << o.negative_fraction << " validation=" << o.validation << " limit=" << o.limit;
+  if (!o.init.empty()) os << " init=" << std::filesystem::path(o.init).filename().string();
   return os.str();
 }
 
@@ -114,39 +118,67 @@ Split split_data(const Dataset& data, const TrainOptions& o) {
   return s;
 }
 
-// The epoch's order of the training images: a shuffle drawn from the seed.
+// An epoch's items: MNIST training images by index, and the synthetic ones.
+constexpr int kStyleItem = -1, kNegativeItem = -2;
+
+// The epoch's order of the training items: a shuffle drawn from the seed.
 std::vector<int> epoch_order(const std::vector<int>& train, const TrainOptions& o, int epoch) {
   std::mt19937 rng(o.seed * 7919u + static_cast<std::uint32_t>(epoch) + 1);
   std::vector<int> order = train;
+  order.insert(order.end(), static_cast<std::size_t>(std::lround(o.style_fraction * train.size())), kStyleItem);
+  order.insert(order.end(), static_cast<std::size_t>(std::lround(o.negative_fraction * train.size())), kNegativeItem);
   std::shuffle(order.begin(), order.end(), rng);
   return order;
 }
 
+struct Synthetic {
+  StyleSource styles;
+  std::unique_ptr<NegativeSource> negatives;
+};
+
 // Images order[begin, end) as tiny-dnn inputs and labels, augmented
 // in parallel; each image's distortion comes from its own RNG, seeded by
 // (seed, epoch, position), so the result does not depend on the thread split.
-void prepare_chunk(const Dataset& data, const std::vector<int>& order, std::size_t begin, std::size_t end,
-                   const TrainOptions& o, int epoch, std::vector<tiny_dnn::vec_t>& inputs,
-                   std::vector<tiny_dnn::label_t>& labels) {
+// Targets are one-hot for digits and uniform for negatives (outlier
+// exposure: the network learns to spread its belief over anything unlike a
+// digit, which the digit score then reads).
+void prepare_chunk(const Dataset& data, const Synthetic& synthetic, const std::vector<int>& order, std::size_t begin,
+                   std::size_t end, const TrainOptions& o, int epoch, std::vector<tiny_dnn::vec_t>& inputs,
+                   std::vector<tiny_dnn::vec_t>& targets) {
   const std::size_t n = end - begin;
   inputs.resize(n);
-  labels.resize(n);
+  targets.resize(n);
   const AugmentConfig config;
   parallel_ranges(static_cast<int>(n), [&](int first, int last, int) {
     std::array<float, kImageSize> raw;
     for (int k = first; k < last; ++k) {
       const int index = order[begin + static_cast<std::size_t>(k)];
-      to_unit_floats(data.images.image(index), raw.data(), kImageSize);
+      std::seed_seq seq{o.seed, static_cast<std::uint32_t>(epoch), static_cast<std::uint32_t>(begin + k)};
+      std::mt19937 rng(seq);
+      tiny_dnn::vec_t& target = targets[k];
+      target.assign(kClasses, 0.0f);
+      bool augmented = o.augment;
+      if (index >= 0) {
+        to_unit_floats(data.images.image(index), raw.data(), kImageSize);
+        target[data.labels[index]] = 1.0f;
+      } else if (index == kStyleItem) {
+        const int label = std::uniform_int_distribution<int>(0, kClasses - 1)(rng);
+        while (!style_input(label, rng, synthetic.styles, raw.data())) {
+        }
+        target[label] = 1.0f;
+        augmented = o.augment && std::uniform_int_distribution<int>(0, 1)(rng) == 0;  // already drawn in a random hand
+      } else {
+        while (!synthetic.negatives->input(rng, raw.data())) {
+        }
+        target.assign(kClasses, 1.0f / kClasses);
+      }
       tiny_dnn::vec_t& image = inputs[k];
       image.resize(kImageSize);
-      if (o.augment) {
-        std::seed_seq seq{o.seed, static_cast<std::uint32_t>(epoch), static_cast<std::uint32_t>(begin + k)};
-        std::mt19937 rng(seq);
+      if (augmented) {
         augment(raw.data(), image.data(), rng, config);
       } else {
         std::copy(raw.begin(), raw.end(), image.begin());
       }
-      labels[k] = data.labels[index];
     }
   });
 }
@@ -193,9 +225,16 @@ int run_training(const TrainOptions& o) {
   std::cerr << "training on " << split.train.size() << " images, validating on " << split.validation.size() << " ("
             << fingerprint(o) << ")\n";
 
+  Synthetic synthetic;
+  synthetic.styles = make_style_source(train_data, split.train);
+  if (o.negative_fraction > 0) {
+    synthetic.negatives = std::make_unique<NegativeSource>(NegativeSplit::Train, o.fashion_dir);
+  }
+
   tiny_dnn::set_random_seed(o.seed);
   TinyNetwork tiny;
   build_network(tiny, o.stock_kernels ? Kernels::Stock : Kernels::Fast);
+  if (!o.init.empty()) load_parameters(tiny, load_model(o.init));
   Adam adam;
 
   Checkpoint state;
@@ -219,8 +258,7 @@ int run_training(const TrainOptions& o) {
   // one call over the whole epoch).
   const std::size_t batch = static_cast<std::size_t>(o.batch_size);
   const std::size_t chunk = batch * ((kChunkImages + batch - 1) / batch);
-  std::vector<tiny_dnn::vec_t> inputs;
-  std::vector<tiny_dnn::label_t> labels;
+  std::vector<tiny_dnn::vec_t> inputs, targets;
   int since_best = state.best_epoch < 0 ? 0 : static_cast<int>(state.history.size()) - 1 - state.best_epoch;
   while (state.next_epoch < o.epochs && since_best < o.patience) {
     const int epoch = state.next_epoch;
@@ -232,9 +270,10 @@ int run_training(const TrainOptions& o) {
     Progress progress(epoch + 1, order.size());
     const auto fit_start = Clock::now();
     for (std::size_t begin = 0; begin < order.size(); begin += chunk) {
-      prepare_chunk(train_data, order, begin, std::min(order.size(), begin + chunk), o, epoch, inputs, labels);
-      tiny.net.train<tiny_dnn::cross_entropy_multiclass>(
-          adam, inputs, labels, batch, 1, [&] { progress.advance(batch); }, [] {});
+      prepare_chunk(train_data, synthetic, order, begin, std::min(order.size(), begin + chunk), o, epoch, inputs,
+                    targets);
+      tiny.net.fit<tiny_dnn::cross_entropy_multiclass>(
+          adam, inputs, targets, batch, 1, [&] { progress.advance(batch); }, [] {});
     }
     const double fit_seconds = seconds_since(fit_start);
 

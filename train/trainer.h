@@ -19,6 +19,14 @@ struct TrainOptions {
   float lr_decay = 0.9f;  // learning rate multiplied by this after every epoch
   std::uint32_t seed = 1;
   bool augment = true;
+  // World handwriting styles (train/styles.h) added to every epoch, as a
+  // fraction of the MNIST training images; 0 turns them off.
+  float style_fraction = 0.2f;
+  // "Not a digit" examples (train/negatives.h) trained towards a uniform
+  // output (outlier exposure), as a fraction of the MNIST training images.
+  float negative_fraction = 0.15f;
+  std::string fashion_dir;  // Fashion-MNIST IDX folder for negatives ("" = none)
+  std::string init;         // start from this weights file instead of random weights
   int validation = 5000;  // images held out of the training set
   int patience = 8;       // epochs without a better validation accuracy before stopping
   int limit = 0;          // train on the first N training images only (0 = all)
