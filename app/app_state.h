@@ -30,6 +30,7 @@ struct AppState {
   float brush_radius = 11.0f;  // canvas pixels (the canvas is 280 tall)
   bool eraser = false;
   Rect canvas_rect;       // where the canvas was drawn last frame, window coordinates
+  int hovered_box = -1;   // the digit box under the pointer last frame (entering one selects it)
   int scroll_panel = -1;  // the panel a drag on its background is scrolling (see ui.cpp)
 
   int sample_index = -1;  // the MNIST test digit last loaded into the canvas, if any

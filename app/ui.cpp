@@ -126,15 +126,13 @@ void digit_boxes(AppState& s, ImVec2 origin, float k) {
   const digits::Reading& r = s.recognizer.reading();
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImVec2 mouse = ImGui::GetIO().MousePos;
-  const bool pointing = !s.canvas.drawing() && !ImGui::IsMouseDown(ImGuiMouseButton_Left);
+  int hovered = -1;
   for (std::size_t i = 0; i < r.digits.size(); ++i) {
     const digits::DigitReading& d = r.digits[i];
     const float pad = 4;
     const ImVec2 a(origin.x + d.box.x * k - pad, origin.y + d.box.y * k - pad);
     const ImVec2 b(origin.x + (d.box.x + d.box.width) * k + pad, origin.y + (d.box.y + d.box.height) * k + pad);
-    // Hovering over a box selects it (a press on the canvas draws, so it cannot select).
-    if (pointing && mouse.x >= a.x && mouse.x < b.x && mouse.y >= a.y && mouse.y < b.y)
-      select_digit(s, static_cast<int>(i));
+    if (mouse.x >= a.x && mouse.x < b.x && mouse.y >= a.y && mouse.y < b.y) hovered = static_cast<int>(i);
     const bool selected = static_cast<int>(i) == s.selected;
     const ImVec4 colour = digit_colour(d);
     dl->AddRect(a, b, ImGui::GetColorU32(ImVec4(colour.x, colour.y, colour.z, selected ? 0.95f : 0.45f)), 3.0f, 0,
@@ -152,6 +150,12 @@ void digit_boxes(AppState& s, ImVec2 origin, float k) {
                       ImGui::GetColorU32(ImVec4(0.08f, 0.09f, 0.11f, selected ? 0.9f : 0.7f)), 3.0f);
     dl->AddText(ImVec2(t.x + 3, t.y + 1), ImGui::GetColorU32(selected ? colour : kMuted), tag);
   }
+  // Moving the pointer into a box selects its digit. A press on the canvas
+  // draws, so it cannot select; and a stroke that ends inside a box (the
+  // digit just drawn) leaves the selection where it was.
+  const bool pointing = !s.canvas.drawing() && !ImGui::IsMouseDown(ImGuiMouseButton_Left);
+  if (pointing && hovered >= 0 && hovered != s.hovered_box) select_digit(s, hovered);
+  s.hovered_box = hovered;
 }
 
 // `height` is a wish: the canvas's shape decides (see fit_canvas).
@@ -176,6 +180,7 @@ void canvas_panel(AppState& s, float width, float height) {
     const ImVec2 ts = ImGui::CalcTextSize(hint);
     dl->AddText(ImVec2(origin.x + (width - ts.x) / 2, origin.y + (height - ts.y) / 2), ImGui::GetColorU32(kMuted),
                 hint);
+    s.hovered_box = -1;
   } else {
     digit_boxes(s, origin, k);
   }
@@ -247,10 +252,12 @@ void number_panel(AppState& s, const Fonts& fonts, float width) {
     ImGui::PushID(index);
     if (ImGui::InvisibleButton("digit", size) || ImGui::IsItemHovered()) select_digit(s, index);
     ImGui::PopID();
-    const bool selected = index == s.selected;
+    const bool selected = index == s.selected, several = r.digits.size() > 1;
+    // The selected digit in its colour; the others in the text colour unless grey or amber.
     const ImVec4 c = digit_colour(d);
-    dl->AddText(pos, ImGui::GetColorU32(ImVec4(c.x, c.y, c.z, selected || r.digits.size() == 1 ? 1.0f : 0.55f)), text);
-    if (selected && r.digits.size() > 1) {
+    const bool plain = several && !selected && d.is_digit && d.confidence >= kUnsure;
+    dl->AddText(pos, ImGui::GetColorU32(plain ? ImGui::GetStyleColorVec4(ImGuiCol_Text) : c), text);
+    if (selected && several) {
       dl->AddRectFilled(ImVec2(pos.x + 2, pos.y + size.y - 2), ImVec2(pos.x + size.x - 2, pos.y + size.y + 2),
                         ImGui::GetColorU32(c), 2.0f);
     }
@@ -262,22 +269,22 @@ void number_panel(AppState& s, const Fonts& fonts, float width) {
   const int parts = static_cast<int>(r.digits.size());
   const int odd = static_cast<int>(
       std::count_if(r.digits.begin(), r.digits.end(), [](const digits::DigitReading& d) { return !d.is_digit; }));
-  ImGui::TextColored(kMuted, "%s", parts == 1 ? "One digit" : "The number");
-  ImGui::PushFont(fonts.medium);
-  if (odd > 0)
-    ImGui::TextColored(kMuted, "%s", r.number.c_str());
-  else if (parts == 1)
-    ImGui::TextColored(digit_colour(r.digits[0]), "%.1f%%", 100.0 * r.digits[0].confidence);
+  // The chance that every digit is right, if the digits were independent.
+  double all_right = 1;
+  for (const digits::DigitReading& d : r.digits) all_right *= d.confidence;
+  if (parts == 1)
+    ImGui::TextColored(kMuted, "One digit");
   else
-    ImGui::TextColored(kAccent, "%s", r.number.c_str());
+    ImGui::TextColored(kMuted, "%d digits", parts);
+  ImGui::PushFont(fonts.medium);
+  ImGui::TextColored(odd > 0 ? kMuted : all_right >= kUnsure ? kAccent : kWarn, "%.1f%%", 100.0 * all_right);
   ImGui::PopFont();
   if (odd > 0) {
     wrapped(kWarn, parts == 1 ? "That doesn't look like a digit" : "Some parts don't look like digits");
-  } else if (parts > 1) {
-    wrapped(kMuted, "Hover over a box or tap a digit for its details");
   } else {
-    ImGui::TextColored(kMuted, "confident");
+    wrapped(kMuted, parts == 1 ? "confident" : "sure of the whole number");
   }
+  if (parts > 1) wrapped(kMuted, "Hover over a box or tap a digit for its details.");
   ImGui::EndGroup();
 }
 
@@ -306,7 +313,8 @@ void histogram(const digits::DigitReading* d, float width, float height) {
       char pct[8];
       std::snprintf(pct, sizeof pct, "%.0f%%", 100 * v);
       const ImVec2 ps = ImGui::CalcTextSize(pct);
-      dl->AddText(ImVec2(o.x + c * slot + (slot - ps.x) / 2, y0 - ps.y - 1), ImGui::GetColorU32(kMuted), pct);
+      const float px = std::clamp(o.x + c * slot + (slot - ps.x) / 2, o.x, o.x + width - ps.x);
+      dl->AddText(ImVec2(px, y0 - ps.y - 1), ImGui::GetColorU32(kMuted), pct);
     }
   }
   ImGui::Dummy(ImVec2(width, height));
@@ -333,8 +341,11 @@ void digit_panel(AppState& s, const Fonts& fonts, float width) {
     ImGui::TextColored(digit_colour(*d), "%d", d->label);
     ImGui::SameLine();
     ImGui::Text("%.1f%%", 100.0 * d->confidence);
+    const float medium_h = ImGui::GetItemRectSize().y;
     ImGui::PopFont();
     ImGui::SameLine();
+    // On the medium text's baseline.
+    ImGui::SetCursorPosY(ImGui::GetCursorPosY() + medium_h - ImGui::GetTextLineHeight() - 3);
     ImGui::TextColored(kMuted, "confident");
     if (d->confidence < kUnsure) {
       ImGui::TextColored(kWarn, "Not sure: could also be %d (%.0f%%).", d->runner_up,

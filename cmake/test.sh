@@ -58,5 +58,7 @@ bash cmake/build-web.sh
 
 step "browser end-to-end test (headless Chromium)"
 node tests/web/e2e.mjs build-web/site build-web/artifacts
+step "browser test: numbers and non-digits"
+node tests/web/e2e_reading.mjs build-web/site build-web/artifacts
 
 printf '\nall tests passed\n'

@@ -49,12 +49,35 @@ function ellipse(cx, cy, rx, ry, n) {
 }
 export const strokes = {
   '1': [[[0.52, 0.2], [0.5, 0.8]]],
+  '2': [[[0.3, 0.34], [0.38, 0.23], [0.5, 0.19], [0.62, 0.23], [0.67, 0.34], [0.62, 0.47], [0.31, 0.8], [0.71, 0.8]]],
+  '4': [[[0.6, 0.8], [0.6, 0.2], [0.27, 0.62], [0.74, 0.62]]],
   '7': [[[0.3, 0.22], [0.7, 0.22], [0.46, 0.8]]],
   '0': [ellipse(0.5, 0.5, 0.17, 0.28, 48)],
+  // Not digits.
+  'A': [[[0.28, 0.8], [0.5, 0.2], [0.72, 0.8]], [[0.37, 0.58], [0.63, 0.58]]],
+  '#': [[[0.42, 0.2], [0.36, 0.8]], [[0.64, 0.2], [0.58, 0.8]], [[0.24, 0.4], [0.78, 0.4]], [[0.22, 0.61], [0.76, 0.61]]],
 };
 
+// The strokes of a number written left to right: each digit scaled by
+// `scale` about the centre of its own cell, cells `step` apart, centred on
+// the drawing area (whose square is [0, 1]; a wide area takes u beyond it).
+export function numberStrokes(text, step = 0.55, scale = 0.8) {
+  const lines = [];
+  [...text].forEach((c, i) => {
+    const du = (i - (text.length - 1) / 2) * step;
+    for (const line of strokes[c]) lines.push(line.map(([u, v]) => [0.5 + du + (u - 0.5) * scale, 0.5 + (v - 0.5) * scale]));
+  });
+  return lines;
+}
+
 // data-canvas-rect is in page coordinates; input events take viewport ones.
-function toViewport(rect, [u, v]) { return [rect.x - rect.scrollX + u * rect.width, rect.y - rect.scrollY + v * rect.height]; }
+// Unit coordinates address the square of the drawing area's height at its
+// centre, so strokes keep their shape on a wide area.
+function toViewport(rect, [u, v]) {
+  const side = Math.min(rect.width, rect.height);
+  const x = rect.x + (rect.width - side) / 2, y = rect.y + (rect.height - side) / 2;
+  return [x - rect.scrollX + u * side, y - rect.scrollY + v * side];
+}
 
 async function withScroll(page, rect) {
   const [scrollX, scrollY] = await page.evaluate(() => [window.scrollX, window.scrollY]);
@@ -110,14 +133,16 @@ export async function touchDrag(page, [x0, y0], [x1, y1], steps = 12) {
   await touchPath(page, points, 16);
 }
 
-// Waits until #prediction's data-label satisfies `accept`, returns the last value seen.
-export async function waitForLabel(page, accept, timeout) {
+// Waits until #prediction's attribute `name` satisfies `accept`, returns the last value seen.
+export async function waitForAttribute(page, name, accept, timeout) {
   const start = Date.now();
-  let label = null;
+  let value = null;
   while (Date.now() - start < timeout) {
-    label = await page.getAttribute('#prediction', 'data-label');
-    if (accept(label)) return label;
+    value = await page.getAttribute('#prediction', name);
+    if (accept(value)) return value;
     await page.waitForTimeout(50);
   }
-  return label;
+  return value;
 }
+
+export function waitForLabel(page, accept, timeout) { return waitForAttribute(page, 'data-label', accept, timeout); }
