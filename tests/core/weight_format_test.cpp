@@ -1,6 +1,6 @@
 // The self-describing weight file (format version 3): named tensors, keyed
 // metadata, unknown entries skipped, and every file the project ever shipped
-// (tests/data: version 1 float32, version 2 float16) still loads and
+// (weights/history: version 1 float32, version 2 float16) still loads and
 // predicts exactly as before.
 #include <catch2/catch.hpp>
 #include <cereal/archives/portable_binary.hpp>
@@ -20,7 +20,7 @@ using Catch::Matchers::Contains;
 
 namespace {
 
-const std::string kData = DIGITS_SOURCE_DIR "/tests/data/";
+const std::string kData = DIGITS_SOURCE_DIR "/weights/history/";
 
 Model parse(const std::string& bytes) { return parse_model(bytes.data(), bytes.size(), "test.dgw"); }
 
@@ -90,12 +90,12 @@ std::string handmade_v3(const Model& m, bool drop_first_tensor) {
 }  // namespace
 
 TEST_CASE("every weight file the project shipped still loads and predicts as before", "[core][model][compat]") {
-  const std::string v1_bytes = read_file(kData + "shipped-v1-float32.dgw");
-  const std::string v2_bytes = read_file(kData + "shipped-v2-float16.dgw");
+  const std::string v1_bytes = read_file(kData + "mnist-v1.dgw");
+  const std::string v2_bytes = read_file(kData + "mnist-v2-f16.dgw");
   REQUIRE(v1_bytes[5] == 1);
   REQUIRE(v2_bytes[5] == 2);
-  const Model v1 = load_model(kData + "shipped-v1-float32.dgw");
-  const Model v2 = load_model(kData + "shipped-v2-float16.dgw");
+  const Model v1 = load_model(kData + "mnist-v1.dgw");
+  const Model v2 = load_model(kData + "mnist-v2-f16.dgw");
   // What those files recorded when they were shipped.
   CHECK(v1.meta.test_accuracy == Approx(0.9965f).margin(1e-6));
   CHECK(v1.meta.epochs == v2.meta.epochs);
