@@ -14,10 +14,12 @@
 #include "digits/model.h"
 #include "digits/preprocess.h"
 #include "drawn_set.h"
+#include "finetune.h"
 #include "image_io.h"
 #include "parallel_evaluate.h"
 #include "report.h"
 #include "trainer.h"
+#include "writer_set.h"
 
 namespace fs = std::filesystem;
 using namespace digits;
@@ -165,6 +167,31 @@ int main(int argc, char** argv) {
   convert_cmd->add_flag("--half", half, "store float16 tensors (half the size)");
   convert_cmd->add_option("--data", data, "MNIST folder, to re-measure test accuracy")->capture_default_str();
 
+  train::FinetuneOptions tune;
+  tune.weights = kDefaultWeights;
+  tune.data_dir = kDefaultData;
+  auto* finetune_cmd =
+      app.add_subcommand("finetune", "teach a model one writer's digits (a folder of labelled drawings)");
+  finetune_cmd->add_option("--weights", tune.weights, "model to start from")->capture_default_str();
+  finetune_cmd->add_option("--examples", tune.examples, "folder of drawings named <anything>_<label>.png")->required();
+  finetune_cmd->add_option("-o,--output", tune.output, "personal weights file to write")->required();
+  finetune_cmd->add_option("--test", tune.test, "folder of held-out labelled drawings to score before and after");
+  finetune_cmd->add_option("--replay", tune.replay, "MNIST training digits mixed into every batch")
+      ->capture_default_str();
+  finetune_cmd->add_option("--steps-per-example", tune.steps_per_example, "training steps after each example");
+  finetune_cmd->add_option("--seed", tune.seed, "random seed")->capture_default_str();
+  finetune_cmd->add_option("--data", tune.data_dir, "folder with the MNIST IDX files")->capture_default_str();
+
+  train::WriterSetOptions writer;
+  auto* writer_cmd = app.add_subcommand("writer-set", "write one synthetic writer's digits (teach/ and test/ folders)");
+  writer_cmd->add_option("-o,--output", writer.out_dir, "folder to write")->required();
+  writer_cmd
+      ->add_option("--writer", writer.writer, "which writer (0 to " + std::to_string(train::writer_count() - 1) + ")")
+      ->capture_default_str();
+  writer_cmd->add_option("--teach", writer.teach_per_class, "examples per class to teach from")->capture_default_str();
+  writer_cmd->add_option("--test", writer.test_per_class, "held-out digits per class")->capture_default_str();
+  writer_cmd->add_option("--seed", writer.seed, "random seed")->capture_default_str();
+
   CLI11_PARSE(app, argc, argv);
   try {
     if (*train_cmd) {
@@ -173,6 +200,8 @@ int main(int argc, char** argv) {
     }
     if (*eval_cmd) return evaluate_command(weights, data, json);
     if (*drawn_cmd) return train::write_drawn_set(drawn);
+    if (*finetune_cmd) return train::run_finetune(tune);
+    if (*writer_cmd) return train::write_writer_set(writer);
     if (*convert_cmd) return convert_command(convert_in, convert_out, data, half);
     return predict_command(weights, paths, json);
   } catch (const std::exception& e) {
