@@ -1,4 +1,6 @@
-// `digits`: the command-line front end -- train, evaluate, predict.
+// `digits`: the command-line front end -- train, evaluate, predict and convert
+// models, and write evaluation sets (drawn-set and the other *-set
+// subcommands); `digits --help` lists every subcommand.
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cmath>
@@ -13,11 +15,19 @@
 #include "digits/inference.h"
 #include "digits/model.h"
 #include "digits/preprocess.h"
+#include "digits/recognize.h"
+#include "calibrate.h"
 #include "drawn_set.h"
+#include "explain.h"
 #include "finetune.h"
 #include "image_io.h"
+#include "negatives.h"
+#include "number_set.h"
 #include "parallel_evaluate.h"
+#include "predict.h"
+#include "preview.h"
 #include "report.h"
+#include "style_set.h"
 #include "trainer.h"
 #include "writer_set.h"
 
@@ -28,27 +38,75 @@ namespace {
 
 const std::string kDefaultData = DIGITS_SOURCE_DIR "/.deps/mnist";
 const std::string kDefaultWeights = DIGITS_SOURCE_DIR "/weights/mnist.dgw";
+const std::string kDefaultFashion = DIGITS_SOURCE_DIR "/.deps/fashion-mnist";
 
-int evaluate_command(const std::string& weights, const std::string& data, bool json) {
+// The digit score's verdicts: the share of MNIST test digits it accepts and
+// of the images in `negatives_dir` (none of them digits) it rejects.
+struct Rejection {
+  double accepted_digits = 0, rejected_negatives = 0;
+  int negatives = 0;
+};
+
+Rejection rejection(const Model& model, const Dataset& test, const std::string& negatives_dir) {
+  if (model.digit_score.empty()) throw Error("the model has no digit score (run digits calibrate): cannot reject");
+  Recognizer recognizer(model);
+  std::array<float, kImageSize> input;
+  int accepted = 0;
+  for (int i = 0; i < test.images.count; ++i) {
+    to_unit_floats(test.images.image(i), input.data(), kImageSize);
+    accepted += recognizer.classify(input).is_digit;
+  }
+  Rejection r;
+  r.accepted_digits = static_cast<double>(accepted) / test.images.count;
+  int rejected = 0;
+  for (const std::string& file : train::image_files({negatives_dir})) {
+    const train::GrayImage img = train::read_gray_image(file);
+    const Preprocessed p = preprocess(img.pixels.data(), img.width, img.height);
+    ++r.negatives;
+    rejected += p.empty || !recognizer.classify(p.image).is_digit;
+  }
+  if (r.negatives == 0) throw Error(negatives_dir + ": no PNG or PGM images");
+  r.rejected_negatives = static_cast<double>(rejected) / r.negatives;
+  return r;
+}
+
+int evaluate_command(const std::string& weights, const std::string& data, bool json,
+                     const std::string& negatives_dir) {
   const Model model = load_model(weights);
   const Dataset test = load_mnist(data, "t10k");
   const EvaluationResult r = train::evaluate_in_parallel(model, test);
   ModelMetadata meta;
   r.metrics.fill(meta);
+  Rejection rej;
+  if (!negatives_dir.empty()) rej = rejection(model, test, negatives_dir);
   if (json) {
-    std::cout << train::metrics_json(meta) << '\n';
+    nlohmann::json j = nlohmann::json::parse(train::metrics_json(meta));
+    if (!negatives_dir.empty()) {
+      j["digits_accepted"] = rej.accepted_digits;
+      j["negatives"] = rej.negatives;
+      j["negatives_rejected"] = rej.rejected_negatives;
+    }
+    std::cout << j.dump() << '\n';
   } else {
     std::cout << weights << " on " << r.metrics.total() << " test images\n" << train::metrics_text(meta);
+    if (!negatives_dir.empty()) {
+      std::cout << std::fixed << std::setprecision(2) << "digit score: accepts " << 100 * rej.accepted_digits
+                << "% of the test digits, rejects " << 100 * rej.rejected_negatives << "% of " << rej.negatives
+                << " non-digits in " << negatives_dir << '\n';
+    }
   }
   return 0;
 }
 
-// Rewrites a weights file with float16 (or float32) tensors. The metadata's
+// Rewrites a weights file with float16, int8 (or float32) tensors. The metadata's
 // test metrics are recomputed for the converted model, so whatever shows them
 // (the page's sidebar) reports the model that actually runs.
-int convert_command(const std::string& in, const std::string& out, const std::string& data, bool half) {
+int convert_command(const std::string& in, const std::string& out, const std::string& data, bool half, bool int8) {
+  if (half && int8) throw Error("convert: choose one of --half and --int8");
   const Model model = load_model(in);
-  const TensorEncoding encoding = half ? TensorEncoding::Float16 : TensorEncoding::Float32;
+  const TensorEncoding encoding = int8   ? TensorEncoding::Int8
+                                  : half ? TensorEncoding::Float16
+                                         : TensorEncoding::Float32;
   const std::string bytes = serialize_model(model, encoding);
   Model converted = parse_model(bytes.data(), bytes.size(), in);
   double largest = 0;
@@ -60,56 +118,13 @@ int convert_command(const std::string& in, const std::string& out, const std::st
   const float before = model.meta.test_accuracy;
   train::evaluate_in_parallel(converted, load_mnist(data, "t10k")).metrics.fill(converted.meta);
   save_model(converted, out, encoding);
-  std::cout << "wrote " << out << " (" << fs::file_size(out) << " bytes, " << (half ? "float16" : "float32")
+  std::cout << "wrote " << out << " (" << fs::file_size(out) << " bytes, "
+            << (int8   ? "int8 weights"
+                : half ? "float16"
+                       : "float32")
             << "); largest parameter change " << largest << "; test accuracy " << std::fixed << std::setprecision(2)
             << 100.0 * before << "% -> " << 100.0 * converted.meta.test_accuracy << "%\n";
   return 0;
-}
-
-std::vector<std::string> image_files(const std::vector<std::string>& paths) {
-  std::vector<std::string> files;
-  for (const std::string& p : paths) {
-    if (!fs::is_directory(p)) {
-      files.push_back(p);
-      continue;
-    }
-    std::vector<std::string> found;
-    for (const auto& entry : fs::directory_iterator(p)) {
-      std::string ext = entry.path().extension().string();
-      std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-      if (entry.is_regular_file() && (ext == ".png" || ext == ".pgm")) found.push_back(entry.path().string());
-    }
-    std::sort(found.begin(), found.end());
-    files.insert(files.end(), found.begin(), found.end());
-  }
-  return files;
-}
-
-int predict_command(const std::string& weights, const std::vector<std::string>& paths, bool json) {
-  const Model model = load_model(weights);
-  Network network(model);
-  int failures = 0;
-  for (const std::string& file : image_files(paths)) {
-    try {
-      const train::GrayImage img = train::read_gray_image(file);
-      const Preprocessed pre = preprocess(img.pixels.data(), img.width, img.height);
-      if (pre.empty) throw Error(file + ": no digit found (the image is blank)");
-      const Probabilities p = network.predict(pre.image.data());
-      const int label = argmax(p);
-      if (json) {
-        nlohmann::json j{{"file", file}, {"label", label}, {"confidence", p[label]}, {"probabilities", p}};
-        std::cout << j.dump() << '\n';
-      } else {
-        std::cout << file << ": " << label << " (" << std::fixed << std::setprecision(1) << 100 * p[label] << "%)";
-        for (float v : p) std::cout << ' ' << std::setprecision(4) << v;
-        std::cout << '\n';
-      }
-    } catch (const Error& e) {
-      std::cerr << "skipped " << e.what() << '\n';
-      ++failures;
-    }
-  }
-  return failures == 0 ? 0 : 2;
 }
 
 }  // namespace
@@ -135,6 +150,15 @@ int main(int argc, char** argv) {
   train_cmd->add_option("--patience", t.patience, "early-stopping patience in epochs")->capture_default_str();
   train_cmd->add_option("--limit", t.limit, "use only the first N training images (0: all)")->capture_default_str();
   train_cmd->add_flag("--no-augment", no_augment, "train on the images as they are");
+  t.fashion_dir = kDefaultFashion;
+  t.init = DIGITS_SOURCE_DIR "/weights/history/mnist-v1.dgw";
+  train_cmd->add_option("--styles", t.style_fraction, "world-style digits per MNIST image (0: none)")
+      ->capture_default_str();
+  train_cmd->add_option("--negatives", t.negative_fraction, "not-a-digit examples per MNIST image (0: none)")
+      ->capture_default_str();
+  train_cmd->add_option("--fashion", t.fashion_dir, "Fashion-MNIST folder for negatives (\"\": none)")
+      ->capture_default_str();
+  train_cmd->add_option("--init", t.init, "start from this weights file (\"\": random weights)")->capture_default_str();
   train_cmd->add_flag("--resume", t.resume, "continue from the checkpoint if there is one");
   train_cmd->add_flag("--stock-layers", t.stock_kernels, "use tiny-dnn's own layer kernels (slow; for comparison)");
 
@@ -144,6 +168,8 @@ int main(int argc, char** argv) {
   eval_cmd->add_option("--weights", weights, "weights file")->capture_default_str();
   eval_cmd->add_option("--data", data, "folder with the MNIST IDX files")->capture_default_str();
   eval_cmd->add_flag("--json", json, "print one JSON object");
+  std::string negatives_dir;
+  eval_cmd->add_option("--negatives", negatives_dir, "folder of non-digit images: report the digit score's rejection rate");
 
   std::vector<std::string> paths;
   auto* predict_cmd = app.add_subcommand("predict", "classify PNG/PGM images (or folders of them)");
@@ -159,13 +185,60 @@ int main(int argc, char** argv) {
   drawn_cmd->add_option("--seed", drawn.seed, "random seed")->capture_default_str();
   drawn_cmd->add_option("--data", drawn.data_dir, "folder with the MNIST IDX files")->capture_default_str();
 
+  train::StyleSetOptions style_set;
+  auto* style_cmd =
+      app.add_subcommand("style-set", "write the style benchmark set (the world's digit forms) as PNG files");
+  style_cmd->add_option("-o,--output", style_set.out_dir, "folder to write")->required();
+  style_cmd->add_option("--count", style_set.count, "number of images (cycling through the styles)")
+      ->capture_default_str();
+  style_cmd->add_option("--seed", style_set.seed, "random seed")->capture_default_str();
+
+  train::NumberSetOptions numbers;
+  numbers.data_dir = kDefaultData;
+  auto* number_cmd = app.add_subcommand("number-set", "write the numbers evaluation set (2 to 6 digits) as PNG files");
+  number_cmd->add_option("-o,--output", numbers.out_dir, "folder to write")->required();
+  number_cmd->add_option("--count", numbers.count, "number of images")->capture_default_str();
+  number_cmd->add_option("--seed", numbers.seed, "random seed")->capture_default_str();
+  number_cmd->add_option("--data", numbers.data_dir, "folder with the MNIST IDX files")->capture_default_str();
+
   std::string convert_in, convert_out;
-  bool half = false;
-  auto* convert_cmd = app.add_subcommand("convert", "rewrite a weights file with float16 (--half) or float32 tensors");
+  bool half = false, int8 = false;
+  auto* convert_cmd =
+      app.add_subcommand("convert", "rewrite a weights file with float16 (--half), int8 (--int8) or float32 tensors");
   convert_cmd->add_option("input", convert_in, "weights file to read")->required();
   convert_cmd->add_option("output", convert_out, "weights file to write")->required();
   convert_cmd->add_flag("--half", half, "store float16 tensors (half the size)");
+  convert_cmd->add_flag("--int8", int8, "store int8 weights with a float32 scale per output channel (a quarter)");
   convert_cmd->add_option("--data", data, "MNIST folder, to re-measure test accuracy")->capture_default_str();
+
+  train::CalibrateOptions cal;
+  cal.data_dir = kDefaultData;
+  cal.fashion_dir = kDefaultFashion;
+  auto* calibrate_cmd =
+      app.add_subcommand("calibrate", "fit the temperature and the digit score, write them into the weights file");
+  calibrate_cmd->add_option("--weights", cal.weights, "weights file to calibrate")->required();
+  calibrate_cmd->add_option("-o,--output", cal.output, "weights file to write (default: rewrite --weights)");
+  calibrate_cmd->add_option("--drawn", cal.drawn_dir, "drawn-digit set folder (ECE, acceptance)");
+  calibrate_cmd->add_option("--style", cal.style_dir, "style set folder (ECE, acceptance)");
+  calibrate_cmd->add_option("--data", cal.data_dir, "folder with the MNIST IDX files")->capture_default_str();
+  calibrate_cmd->add_option("--fashion", cal.fashion_dir, "Fashion-MNIST folder (\"\": none)")->capture_default_str();
+  calibrate_cmd->add_option("--negatives", cal.fit_negatives, "negatives to fit on")->capture_default_str();
+  calibrate_cmd->add_option("--held-out", cal.test_negatives, "held-out negatives to report on")->capture_default_str();
+
+  std::string negset_out;
+  int negset_count = 2000;
+  unsigned negset_seed = 11;
+  auto* negset_cmd = app.add_subcommand("negative-set", "write held-out non-digits (letters, symbols, scribbles) as PNGs");
+  negset_cmd->add_option("-o,--output", negset_out, "folder to write")->required();
+  negset_cmd->add_option("--count", negset_count, "number of images")->capture_default_str();
+  negset_cmd->add_option("--seed", negset_seed, "random seed")->capture_default_str();
+
+  std::string preview_kind = "styles", preview_out;
+  unsigned preview_seed = 1;
+  auto* preview_cmd = app.add_subcommand("preview", "write a mosaic of training inputs (styles or negatives) as PNG");
+  preview_cmd->add_option("kind", preview_kind, "styles, negatives or negatives-test")->capture_default_str();
+  preview_cmd->add_option("-o,--output", preview_out, "PNG file to write")->required();
+  preview_cmd->add_option("--seed", preview_seed, "random seed")->capture_default_str();
 
   train::FinetuneOptions tune;
   tune.weights = kDefaultWeights;
@@ -192,18 +265,31 @@ int main(int argc, char** argv) {
   writer_cmd->add_option("--test", writer.test_per_class, "held-out digits per class")->capture_default_str();
   writer_cmd->add_option("--seed", writer.seed, "random seed")->capture_default_str();
 
+  train::ExplainOptions explain;
+  explain.weights = kDefaultWeights;
+  auto* explain_cmd = app.add_subcommand("explain", "picture what the network computes for one image (PNG)");
+  explain_cmd->add_option("image", explain.image, "PNG/PGM image of a digit")->required();
+  explain_cmd->add_option("-o,--output", explain.output, "PNG to write")->required();
+  explain_cmd->add_option("--weights", explain.weights, "weights file")->capture_default_str();
+
   CLI11_PARSE(app, argc, argv);
   try {
     if (*train_cmd) {
       t.augment = !no_augment;
       return train::run_training(t);
     }
-    if (*eval_cmd) return evaluate_command(weights, data, json);
+    if (*eval_cmd) return evaluate_command(weights, data, json, negatives_dir);
     if (*drawn_cmd) return train::write_drawn_set(drawn);
+    if (*explain_cmd) return train::explain(explain);
     if (*finetune_cmd) return train::run_finetune(tune);
     if (*writer_cmd) return train::write_writer_set(writer);
-    if (*convert_cmd) return convert_command(convert_in, convert_out, data, half);
-    return predict_command(weights, paths, json);
+    if (*style_cmd) return train::write_style_set(style_set);
+    if (*calibrate_cmd) return train::run_calibrate(cal);
+    if (*negset_cmd) return train::write_negative_set(negset_out, negset_count, negset_seed, kDefaultFashion);
+    if (*preview_cmd) return train::write_preview(preview_kind, kDefaultData, kDefaultFashion, preview_out, preview_seed);
+    if (*convert_cmd) return convert_command(convert_in, convert_out, data, half, int8);
+    if (*number_cmd) return train::write_number_set(numbers);
+    return train::predict_command(weights, paths, json);
   } catch (const std::exception& e) {
     std::cerr << "error: " << e.what() << '\n';
     return 1;

@@ -8,7 +8,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
+#include <iostream>
 
 #include "digits/brush.h"
 #include "digits/error.h"
@@ -17,6 +19,9 @@
 #define STBTT_STATIC
 #define STB_TRUETYPE_IMPLEMENTATION
 #include <stb/stb_truetype.h>
+#define STB_IMAGE_WRITE_STATIC
+#define STB_IMAGE_WRITE_IMPLEMENTATION
+#include <stb/stb_image_write.h>
 
 namespace digits::train {
 namespace {
@@ -62,7 +67,7 @@ const std::vector<FontFile> kTestFonts = {
     {"/usr/share/fonts/truetype/freefont/FreeSerif.ttf", "fonts-freefont-ttf"},
 };
 
-const std::string kLetters = "ACEFHKLMNRVWXYdefhkmnprvwx";
+const std::string kLetters = "AEFHKLMNRVWXYdefhkmnprvwx";
 const std::string kSymbols = "#%@+=*?<>~^";
 
 }  // namespace
@@ -239,7 +244,8 @@ std::vector<Stroke> crossed_out(std::mt19937& rng) {
 
 // [SECTION] NegativeSource
 
-NegativeSource::NegativeSource(NegativeSplit split, const std::string& fashion_dir) : fonts_(std::make_unique<Fonts>()) {
+NegativeSource::NegativeSource(NegativeSplit split, const std::string& fashion_dir)
+    : fonts_(std::make_unique<Fonts>()) {
   for (const FontFile& f : split == NegativeSplit::Train ? kTrainFonts : kTestFonts) {
     if (!std::filesystem::exists(f.path)) {
       throw Error(std::string(f.path) + ": font missing (install the Debian package " + f.package + ")");
@@ -291,9 +297,12 @@ std::string NegativeSource::draw(std::mt19937& rng, Canvas& canvas) const {
   const float pick = uniform(rng, 0.0f, 1.0f);
   if (pick < 0.3f) {
     const float which = uniform(rng, 0.0f, 1.0f);
-    if (which < 0.5f) draw_strokes(scribble(rng), pen, rng, canvas);
-    else if (which < 0.75f) draw_strokes(zigzag(rng), pen, rng, canvas, false);
-    else draw_strokes(spiral(rng), pen, rng, canvas);
+    if (which < 0.5f)
+      draw_strokes(scribble(rng), pen, rng, canvas);
+    else if (which < 0.75f)
+      draw_strokes(zigzag(rng), pen, rng, canvas, false);
+    else
+      draw_strokes(spiral(rng), pen, rng, canvas);
     return "scribble";
   }
   if (pick < 0.75f) {
@@ -303,6 +312,29 @@ std::string NegativeSource::draw(std::mt19937& rng, Canvas& canvas) const {
   }
   draw_strokes(crossed_out(rng), pen, rng, canvas, false);
   return "crossed-out";
+}
+
+int write_negative_set(const std::string& out_dir, int count, unsigned seed, const std::string& fashion_dir) {
+  const NegativeSource source(NegativeSplit::Test, fashion_dir);
+  std::filesystem::create_directories(out_dir);
+  std::mt19937 rng(seed);
+  for (int i = 0; i < count; ++i) {
+    Canvas canvas(160, 160);
+    const std::string kind = source.draw(rng, canvas);
+    std::vector<std::uint8_t> bytes(canvas.pixels.size());
+    for (std::size_t p = 0; p < bytes.size(); ++p)
+      bytes[p] = static_cast<std::uint8_t>(std::lround(255 * canvas.pixels[p]));
+    int size = 0;
+    unsigned char* png = stbi_write_png_to_mem(bytes.data(), canvas.width, canvas.width, canvas.height, 1, &size);
+    if (png == nullptr) throw Error(out_dir + ": cannot encode PNG");
+    char name[64];
+    std::snprintf(name, sizeof name, "/%05d_%s.png", i, kind.c_str());
+    write_file_atomically(out_dir + name,
+                          std::string(reinterpret_cast<const char*>(png), static_cast<std::size_t>(size)));
+    STBIW_FREE(png);
+  }
+  std::cerr << "wrote " << count << " held-out negatives to " << out_dir << '\n';
+  return 0;
 }
 
 bool NegativeSource::input(std::mt19937& rng, float* out) const {

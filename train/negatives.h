@@ -44,6 +44,10 @@ class NegativeSource {
   Dataset fashion_;
 };
 
+// `digits negative-set`: writes `count` held-out (Test split) negatives as
+// 160x160 PNGs named <index>_<kind>.png, for `digits evaluate --negatives`.
+int write_negative_set(const std::string& out_dir, int count, unsigned seed, const std::string& fashion_dir);
+
 // The characters drawn as negatives: none of them reads as a digit.
 const std::string& negative_characters();
 

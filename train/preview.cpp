@@ -32,8 +32,8 @@ int write_preview(const std::string& kind, const std::string& data_dir, const st
     std::iota(all.begin(), all.end(), 0);
     styles = make_style_source(mnist, all);
   } else if (kind == "negatives" || kind == "negatives-test") {
-    negatives = std::make_unique<NegativeSource>(kind == "negatives" ? NegativeSplit::Train : NegativeSplit::Test,
-                                                 fashion_dir);
+    negatives =
+        std::make_unique<NegativeSource>(kind == "negatives" ? NegativeSplit::Train : NegativeSplit::Test, fashion_dir);
   } else {
     throw Error("preview: unknown kind '" + kind + "' (styles, negatives, negatives-test)");
   }

@@ -131,9 +131,9 @@ std::vector<Stroke> one(std::mt19937& rng, int variant) {
   if (variant == 0) return {{{top_x, 0.05f}, {top_x - uniform(rng, 0.0f, 0.08f), 0.95f}}};
   // Continental: a long up-stroke to the top, then the stem down.
   const float flag = uniform(rng, 0.25f, 0.55f);
-  std::vector<Stroke> s = {
-      {{top_x - flag * uniform(rng, 0.6f, 0.9f), 0.05f + flag * uniform(rng, 0.5f, 0.9f)}, {top_x, 0.05f},
-       {top_x - 0.02f, 0.95f}}};
+  std::vector<Stroke> s = {{{top_x - flag * uniform(rng, 0.6f, 0.9f), 0.05f + flag * uniform(rng, 0.5f, 0.9f)},
+                            {top_x, 0.05f},
+                            {top_x - 0.02f, 0.95f}}};
   if (variant == 2) {  // with a base serif
     const float half = uniform(rng, 0.15f, 0.3f);
     s.push_back({{top_x - 0.02f - half, 0.95f}, {top_x - 0.02f + half, 0.95f}});
@@ -230,9 +230,9 @@ std::vector<Stroke> seven(std::mt19937& rng, int variant) {
 std::vector<Stroke> eight(std::mt19937& rng, int variant) {
   if (variant == 1) {  // two loops, one above the other, drawn separately
     const float waist = uniform(rng, 0.4f, 0.5f);
-    return {arc(0.5f, waist / 2 + 0.03f, 0.24f, waist / 2, kPi / 2, 2 * kPi + uniform(rng, -0.4f, 0.3f), 14),
-            arc(0.5f, (waist + 0.97f) / 2, 0.3f, (0.97f - waist) / 2, -kPi / 2, 2 * kPi + uniform(rng, -0.4f, 0.3f),
-                14)};
+    return {
+        arc(0.5f, waist / 2 + 0.03f, 0.24f, waist / 2, kPi / 2, 2 * kPi + uniform(rng, -0.4f, 0.3f), 14),
+        arc(0.5f, (waist + 0.97f) / 2, 0.3f, (0.97f - waist) / 2, -kPi / 2, 2 * kPi + uniform(rng, -0.4f, 0.3f), 14)};
   }
   // One stroke: an S down, back up through the waist; the end may stay open.
   Stroke s;

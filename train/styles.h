@@ -52,13 +52,13 @@ bool canvas_input(const Canvas& canvas, float* out);
 using Point = std::array<float, 2>;
 using Stroke = std::vector<Point>;
 struct PenStyle {
-  float height = 0;   // glyph height in canvas pixels
-  float radius = 0;   // brush radius in canvas pixels
-  float slant = 0;    // shear: x += slant * (0.5 - y)
-  float rotation = 0; // radians
-  float aspect = 0.7f;  // width / height
-  float jitter = 0.02f; // smooth random displacement of control points (unit box)
-  float cx = 0, cy = 0; // glyph centre on the canvas
+  float height = 0;      // glyph height in canvas pixels
+  float radius = 0;      // brush radius in canvas pixels
+  float slant = 0;       // shear: x += slant * (0.5 - y)
+  float rotation = 0;    // radians
+  float aspect = 0.7f;   // width / height
+  float jitter = 0.02f;  // smooth random displacement of control points (unit box)
+  float cx = 0, cy = 0;  // glyph centre on the canvas
 };
 PenStyle random_pen(std::mt19937& rng, const Canvas& canvas);
 // `smooth`: curves through the points (handwriting); else straight segments
