@@ -9,6 +9,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "calibrate.h"
 #include "digits/error.h"
 #include "digits/evaluate.h"
 #include "digits/idx.h"
@@ -16,7 +17,6 @@
 #include "digits/model.h"
 #include "digits/preprocess.h"
 #include "digits/recognize.h"
-#include "calibrate.h"
 #include "drawn_set.h"
 #include "explain.h"
 #include "finetune.h"
@@ -40,59 +40,78 @@ const std::string kDefaultData = DIGITS_SOURCE_DIR "/.deps/mnist";
 const std::string kDefaultWeights = DIGITS_SOURCE_DIR "/weights/mnist.dgw";
 const std::string kDefaultFashion = DIGITS_SOURCE_DIR "/.deps/fashion-mnist";
 
-// The digit score's verdicts: the share of MNIST test digits it accepts and
-// of the images in `negatives_dir` (none of them digits) it rejects.
-struct Rejection {
-  double accepted_digits = 0, rejected_negatives = 0;
+// What the calibrated pipeline says about the test set: expected calibration
+// error (15 bins) of its stated confidence, and the share of digits the digit
+// score accepts; with `negatives_dir`, the share of those non-digits it rejects.
+struct Verdicts {
+  double ece = 0, accepted_digits = 1, rejected_negatives = 0;
   int negatives = 0;
 };
 
-Rejection rejection(const Model& model, const Dataset& test, const std::string& negatives_dir) {
-  if (model.digit_score.empty()) throw Error("the model has no digit score (run digits calibrate): cannot reject");
+Verdicts verdicts(const Model& model, const Dataset& test, const std::string& negatives_dir) {
   Recognizer recognizer(model);
   std::array<float, kImageSize> input;
+  std::array<double, 15> confidence{}, correct{};
+  std::array<int, 15> count{};
   int accepted = 0;
   for (int i = 0; i < test.images.count; ++i) {
     to_unit_floats(test.images.image(i), input.data(), kImageSize);
-    accepted += recognizer.classify(input).is_digit;
+    const DigitReading d = recognizer.classify(input);
+    const int bin = std::min(14, static_cast<int>(d.confidence * 15));
+    ++count[bin];
+    confidence[bin] += d.confidence;
+    correct[bin] += d.label == test.labels[i];
+    accepted += d.is_digit;
   }
-  Rejection r;
-  r.accepted_digits = static_cast<double>(accepted) / test.images.count;
+  Verdicts v;
+  for (int b = 0; b < 15; ++b) v.ece += std::fabs(correct[b] - confidence[b]) / test.images.count;
+  v.accepted_digits = static_cast<double>(accepted) / test.images.count;
+  if (negatives_dir.empty()) return v;
+  if (!recognizer.has_digit_score()) throw Error("the model has no digit score (run digits calibrate): cannot reject");
   int rejected = 0;
   for (const std::string& file : train::image_files({negatives_dir})) {
     const train::GrayImage img = train::read_gray_image(file);
     const Preprocessed p = preprocess(img.pixels.data(), img.width, img.height);
-    ++r.negatives;
+    ++v.negatives;
     rejected += p.empty || !recognizer.classify(p.image).is_digit;
   }
-  if (r.negatives == 0) throw Error(negatives_dir + ": no PNG or PGM images");
-  r.rejected_negatives = static_cast<double>(rejected) / r.negatives;
-  return r;
+  if (v.negatives == 0) throw Error(negatives_dir + ": no PNG or PGM images");
+  v.rejected_negatives = static_cast<double>(rejected) / v.negatives;
+  return v;
 }
 
-int evaluate_command(const std::string& weights, const std::string& data, bool json,
-                     const std::string& negatives_dir) {
+int evaluate_command(const std::string& weights, const std::string& data, bool json, const std::string& negatives_dir) {
   const Model model = load_model(weights);
   const Dataset test = load_mnist(data, "t10k");
   const EvaluationResult r = train::evaluate_in_parallel(model, test);
   ModelMetadata meta;
   r.metrics.fill(meta);
-  Rejection rej;
-  if (!negatives_dir.empty()) rej = rejection(model, test, negatives_dir);
+  const Verdicts v = verdicts(model, test, negatives_dir);
   if (json) {
     nlohmann::json j = nlohmann::json::parse(train::metrics_json(meta));
+    j["temperature"] = model.meta.temperature;
+    j["ece"] = v.ece;
+    j["has_digit_score"] = !model.digit_score.empty();
+    j["digits_accepted"] = v.accepted_digits;
     if (!negatives_dir.empty()) {
-      j["digits_accepted"] = rej.accepted_digits;
-      j["negatives"] = rej.negatives;
-      j["negatives_rejected"] = rej.rejected_negatives;
+      j["negatives"] = v.negatives;
+      j["negatives_rejected"] = v.rejected_negatives;
     }
     std::cout << j.dump() << '\n';
   } else {
     std::cout << weights << " on " << r.metrics.total() << " test images\n" << train::metrics_text(meta);
-    if (!negatives_dir.empty()) {
-      std::cout << std::fixed << std::setprecision(2) << "digit score: accepts " << 100 * rej.accepted_digits
-                << "% of the test digits, rejects " << 100 * rej.rejected_negatives << "% of " << rej.negatives
-                << " non-digits in " << negatives_dir << '\n';
+    std::cout << std::fixed << std::setprecision(2) << "calibration: temperature " << model.meta.temperature
+              << ", expected calibration error " << 100 * v.ece << "%\n";
+    if (!model.digit_score.empty()) {
+      std::cout << "digit score (" << model.digit_score.method << "): accepts " << 100 * v.accepted_digits
+                << "% of the test digits";
+      if (!negatives_dir.empty()) {
+        std::cout << ", rejects " << 100 * v.rejected_negatives << "% of " << v.negatives << " non-digits in "
+                  << negatives_dir;
+      }
+      std::cout << '\n';
+    } else {
+      std::cout << "digit score: none in this file (older model)\n";
     }
   }
   return 0;
@@ -169,7 +188,8 @@ int main(int argc, char** argv) {
   eval_cmd->add_option("--data", data, "folder with the MNIST IDX files")->capture_default_str();
   eval_cmd->add_flag("--json", json, "print one JSON object");
   std::string negatives_dir;
-  eval_cmd->add_option("--negatives", negatives_dir, "folder of non-digit images: report the digit score's rejection rate");
+  eval_cmd->add_option("--negatives", negatives_dir,
+                       "folder of non-digit images: report the digit score's rejection rate");
 
   std::vector<std::string> paths;
   auto* predict_cmd = app.add_subcommand("predict", "classify PNG/PGM images (or folders of them)");
@@ -228,7 +248,8 @@ int main(int argc, char** argv) {
   std::string negset_out;
   int negset_count = 2000;
   unsigned negset_seed = 11;
-  auto* negset_cmd = app.add_subcommand("negative-set", "write held-out non-digits (letters, symbols, scribbles) as PNGs");
+  auto* negset_cmd =
+      app.add_subcommand("negative-set", "write held-out non-digits (letters, symbols, scribbles) as PNGs");
   negset_cmd->add_option("-o,--output", negset_out, "folder to write")->required();
   negset_cmd->add_option("--count", negset_count, "number of images")->capture_default_str();
   negset_cmd->add_option("--seed", negset_seed, "random seed")->capture_default_str();
@@ -252,6 +273,8 @@ int main(int argc, char** argv) {
   finetune_cmd->add_option("--replay", tune.replay, "MNIST training digits mixed into every batch")
       ->capture_default_str();
   finetune_cmd->add_option("--steps-per-example", tune.steps_per_example, "training steps after each example");
+  finetune_cmd->add_option("--lr", tune.learning_rate, "Adam learning rate");
+  finetune_cmd->add_option("--user-share", tune.user_share, "part of each batch from the examples (the rest: replay)");
   finetune_cmd->add_option("--seed", tune.seed, "random seed")->capture_default_str();
   finetune_cmd->add_option("--data", tune.data_dir, "folder with the MNIST IDX files")->capture_default_str();
 
@@ -271,6 +294,7 @@ int main(int argc, char** argv) {
   explain_cmd->add_option("image", explain.image, "PNG/PGM image of a digit")->required();
   explain_cmd->add_option("-o,--output", explain.output, "PNG to write")->required();
   explain_cmd->add_option("--weights", explain.weights, "weights file")->capture_default_str();
+  explain_cmd->add_option("--digit", explain.digit, "which digit of a number (0: the leftmost)")->capture_default_str();
 
   CLI11_PARSE(app, argc, argv);
   try {
@@ -280,13 +304,15 @@ int main(int argc, char** argv) {
     }
     if (*eval_cmd) return evaluate_command(weights, data, json, negatives_dir);
     if (*drawn_cmd) return train::write_drawn_set(drawn);
+    if (*style_cmd) return train::write_style_set(style_set);
     if (*explain_cmd) return train::explain(explain);
     if (*finetune_cmd) return train::run_finetune(tune);
     if (*writer_cmd) return train::write_writer_set(writer);
     if (*style_cmd) return train::write_style_set(style_set);
     if (*calibrate_cmd) return train::run_calibrate(cal);
     if (*negset_cmd) return train::write_negative_set(negset_out, negset_count, negset_seed, kDefaultFashion);
-    if (*preview_cmd) return train::write_preview(preview_kind, kDefaultData, kDefaultFashion, preview_out, preview_seed);
+    if (*preview_cmd)
+      return train::write_preview(preview_kind, kDefaultData, kDefaultFashion, preview_out, preview_seed);
     if (*convert_cmd) return convert_command(convert_in, convert_out, data, half, int8);
     if (*number_cmd) return train::write_number_set(numbers);
     return train::predict_command(weights, paths, json);

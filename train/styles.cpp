@@ -352,8 +352,8 @@ void edit_mnist(int label, int edit, std::mt19937& rng, const StyleSource& sourc
     line(c, x, y, x, y, r * uniform(rng, 1.0f, 1.6f));
   } else if (label == 1) {  // a long flag up to the top, and maybe a base
     const float top_x = ink_centre_x(c, static_cast<int>(b.y0), static_cast<int>(b.y0 + 3 * r));
-    const float length = h * uniform(rng, 0.25f, 0.5f);
-    const float angle = uniform(rng, 0.5f, 1.1f);  // from the vertical, towards the lower left
+    const float length = h * uniform(rng, 0.35f, 0.55f);
+    const float angle = uniform(rng, 0.6f, 1.1f);  // from the vertical, towards the lower left
     line(c, top_x, b.y0 + r, top_x - length * std::sin(angle), b.y0 + r + length * std::cos(angle), r);
     if (edit == 1) {
       const float foot = ink_centre_x(c, static_cast<int>(b.y1 - 3 * r), static_cast<int>(b.y1));
