@@ -114,6 +114,9 @@ Preprocessed preprocess(const float* pixels, int width, int height) {
   const double centre = (kImageSide - 1) / 2.0;
   const int ox = std::clamp(static_cast<int>(std::lround(centre - cx)), 0, kImageSide - w);
   const int oy = std::clamp(static_cast<int>(std::lround(centre - cy)), 0, kImageSide - h);
+  // The crop's w columns cover the box's b.width canvas pixels (likewise rows).
+  const float sx = static_cast<float>(w) / b.width, sy = static_cast<float>(h) / b.height;
+  result.placement = {sx, sy, static_cast<float>(ox), static_cast<float>(oy)};
   const float gain = peak > 0 ? 1.0f / peak : 1.0f;
   for (int y = 0; y < h; ++y) {
     for (int x = 0; x < w; ++x) {

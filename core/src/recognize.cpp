@@ -44,6 +44,7 @@ Reading Recognizer::recognize(const float* pixels, int width, int height) {
   for (const Segment& part : parts.digits) {
     DigitReading d = classify(part.input.image);
     d.box = part.input.ink;
+    d.placement = part.input.placement;
     r.digits.push_back(d);
     r.number += static_cast<char>('0' + d.label);
   }

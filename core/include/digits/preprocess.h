@@ -15,10 +15,20 @@ struct Box {
   int x = 0, y = 0, width = 0, height = 0;
 };
 
+// Where the ink box landed in the 28x28 input: its top-left corner at (x, y)
+// and one canvas pixel `scale_x` x `scale_y` input pixels, in continuous
+// coordinates (pixel i spans [i, i+1)). Relative to the ink box, so moving the
+// box (a digit cut from a larger canvas) keeps it right. Maps anything
+// computed on the input (saliency) back onto the drawing: see saliency.h.
+struct Placement {
+  float scale_x = 1, scale_y = 1, x = 0, y = 0;
+};
+
 struct Preprocessed {
   bool empty = true;  // no (or too little) ink: nothing to predict
   bool inverted = false;
   Box ink;                                // bounding box of the ink, in canvas pixels
+  Placement placement;                    // where `ink` landed in `image`
   std::array<float, kImageSize> image{};  // 28x28, 0 = background, 1 = ink
 };
 

@@ -18,6 +18,7 @@ namespace digits {
 
 struct DigitReading {
   Box box;                                // the digit's ink on the canvas
+  Placement placement;                    // where `box` landed in `input` (maps saliency onto the canvas)
   std::array<float, kImageSize> input{};  // the 28x28 image the network saw
   Probabilities probabilities{};          // calibrated (softmax of logits / temperature)
   int label = -1, runner_up = -1;
