@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
+#include <map>
 #include <numeric>
 #include <random>
 #include <sstream>
@@ -530,6 +531,24 @@ int run_calibrate(const CalibrateOptions& o) {
   for (const auto& [name, r] : panels) {
     md << "| " << name << " | " << r.second.total << " | " << percent(r.second.accuracy_all) << " | "
        << percent(r.first.ece) << " | **" << percent(r.second.ece) << "** |\n";
+  }
+  // Accuracy style by style (the style set's file names carry the style).
+  for (const Set& s : extra) {
+    if (s.name != "style set") continue;
+    std::map<std::string, std::pair<int, int>> by_style;  // right, total
+    for (int i = 0; i < s.size(); ++i) {
+      const auto p = probabilities(s, i, t);
+      const int label = static_cast<int>(std::max_element(p.begin(), p.end()) - p.begin());
+      auto& [right, total] = by_style[s.kinds[i]];
+      right += label == s.labels[i];
+      ++total;
+    }
+    md << "\n| style | images | accuracy |\n|---|---|---|\n";
+    for (const auto& [style, counts] : by_style) {
+      md << "| " << style << " | " << counts.second << " | "
+         << percent(static_cast<double>(counts.first) / counts.second) << " |\n";
+    }
+    md << '\n';
   }
   const std::string stem = std::filesystem::path(output).replace_extension("").string();
   md << "\n![Reliability diagrams](" << std::filesystem::path(stem).filename().string()
