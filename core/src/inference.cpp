@@ -7,12 +7,14 @@
 
 #include "digits/error.h"
 
-// The convolutions are the hot loops: on x86-64 GCC also builds an AVX2 copy
-// of them and picks it at load time where the CPU has it (8 floats a step
-// instead of SSE2's 4); the binary still runs on any x86-64.
+// The convolutions are the hot loops: on x86-64 GCC also builds an
+// AVX2 + FMA copy of them (x86-64-v3) and picks it at load time where the CPU
+// has it (8 fused multiply-adds a step instead of SSE2's 4 multiplies and 4
+// adds); the binary still runs on any x86-64. This file is compiled with
+// -ffp-contract=fast so that `a += w * v` becomes one FMA.
 // (Not under ThreadSanitizer: its instrumented ifunc resolvers run before it starts.)
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_THREAD__)
-#define DIGITS_HOT_LOOP __attribute__((target_clones("avx2", "default")))
+#define DIGITS_HOT_LOOP __attribute__((target_clones("arch=x86-64-v3", "default")))
 #else
 #define DIGITS_HOT_LOOP
 #endif
@@ -94,6 +96,174 @@ DIGITS_HOT_LOOP void conv_plain(const float* in, float* out, const Shape& is, co
     }
     if (relu) {
       for (int p = 0; p < plane; ++p) dst[p] = std::max(dst[p], 0.0f);
+    }
+  }
+}
+
+// ---- Winograd F(2x2, 3x3) ----
+// A 3x3 convolution computed per 2x2 block of outputs from a 4x4 block of
+// inputs with 16 multiplies per input/output channel pair instead of 36
+// (Lavin & Gray, "Fast Algorithms for Convolutional Neural Networks", 2015):
+// Y = A^T [(G g G^T) . (B^T d B)] A. The kernel transform G g G^T is made
+// once from the weights; per image the inputs are transformed (B^T d B), the
+// 16 element-wise products summed over input channels become 16 small matrix
+// products, and the output transform (A^T m A) adds bias and ReLU. Every
+// transform uses only 0, +-1 and +-1/2, so the result matches the direct
+// convolution to float rounding.
+
+// The matrix products run on the widest vector the target has: 8 floats
+// (AVX2 on x86, two SSE registers in the fallback), 4 in WebAssembly, whose
+// engines have 16 vector registers for the 4 x 2 accumulators.
+#if defined(__wasm_simd128__)
+typedef float VecW __attribute__((vector_size(16)));
+#else
+typedef float VecW __attribute__((vector_size(32)));
+#endif
+constexpr int kLanes = static_cast<int>(sizeof(VecW) / sizeof(float));
+constexpr int kTileBlock = 4;          // 2x2 output tiles per micro-kernel step
+constexpr int kOutBlock = 2 * kLanes;  // output channels per micro-kernel step
+constexpr int kWinogradElements = 16;  // 4x4 transformed values per tile
+
+// G g G^T for every (output, input) channel pair, stored [element][in][out]
+// so the matrix product reads output channels contiguously.
+void winograd_kernels(const float* w, int in_channels, int out_channels, float* u) {
+  for (int o = 0; o < out_channels; ++o) {
+    for (int i = 0; i < in_channels; ++i) {
+      const float* g = w + (o * in_channels + i) * 9;
+      float t[4][3];  // G g
+      for (int c = 0; c < 3; ++c) {
+        t[0][c] = g[c];
+        t[1][c] = 0.5f * (g[c] + g[3 + c] + g[6 + c]);
+        t[2][c] = 0.5f * (g[c] - g[3 + c] + g[6 + c]);
+        t[3][c] = g[6 + c];
+      }
+      for (int r = 0; r < 4; ++r) {
+        const float row[4] = {t[r][0], 0.5f * (t[r][0] + t[r][1] + t[r][2]), 0.5f * (t[r][0] - t[r][1] + t[r][2]),
+                              t[r][2]};
+        for (int c = 0; c < 4; ++c) u[((r * 4 + c) * in_channels + i) * out_channels + o] = row[c];
+      }
+    }
+  }
+}
+
+// The transforms work on channels-last copies ([y][x][channel]), so one
+// vector holds the same pixel of kLanes channels and every add of the
+// transforms serves kLanes channels at once.
+void to_channels_last(const float* chw, int channels, int pixels, float* hwc) {
+  for (int c = 0; c < channels; ++c) {
+    for (int p = 0; p < pixels; ++p) hwc[p * channels + c] = chw[c * pixels + p];
+  }
+}
+
+void to_channels_first(const float* hwc, int channels, int pixels, float* chw) {
+  for (int p = 0; p < pixels; ++p) {
+    for (int c = 0; c < channels; ++c) chw[c * pixels + p] = hwc[p * channels + c];
+  }
+}
+
+// (By reference: a vector returned by value would change the ABI between clones.)
+void load(VecW& v, const float* p) { std::memcpy(&v, p, sizeof v); }
+
+void store(float* p, const VecW& v) { std::memcpy(p, &v, sizeof v); }
+
+// B^T d B of every 4x4 input block (stride 2) of a channels-last input,
+// stored [element][tile][in].
+DIGITS_HOT_LOOP void winograd_inputs(const float* hwc, const Shape& is, int tiles_x, int tiles_y, int tile_stride,
+                                     float* v) {
+  const int channels = is.channels, row = is.width * channels, element_stride = tile_stride * channels;
+  for (int ty = 0; ty < tiles_y; ++ty) {
+    for (int tx = 0; tx < tiles_x; ++tx) {
+      const float* src = hwc + 2 * ty * row + 2 * tx * channels;
+      float* dst = v + (ty * tiles_x + tx) * channels;
+      for (int i = 0; i < channels; i += kLanes) {
+        VecW t[4][4];  // d B, row by row
+        for (int r = 0; r < 4; ++r) {
+          const float* p = src + r * row + i;
+          VecW d0, d1, d2, d3;
+          load(d0, p);
+          load(d1, p + channels);
+          load(d2, p + 2 * channels);
+          load(d3, p + 3 * channels);
+          t[r][0] = d0 - d2;
+          t[r][1] = d1 + d2;
+          t[r][2] = d2 - d1;
+          t[r][3] = d1 - d3;
+        }
+        for (int c = 0; c < 4; ++c) {
+          store(dst + (0 * 4 + c) * element_stride + i, t[0][c] - t[2][c]);
+          store(dst + (1 * 4 + c) * element_stride + i, t[1][c] + t[2][c]);
+          store(dst + (2 * 4 + c) * element_stride + i, t[2][c] - t[1][c]);
+          store(dst + (3 * 4 + c) * element_stride + i, t[1][c] - t[3][c]);
+        }
+      }
+    }
+  }
+}
+
+// For each of the 16 elements: m[tile][out] = sum over in of v[tile][in] * u[in][out].
+// 4 tiles x 2 vectors of output channels accumulate in registers; one
+// broadcast input feeds 2 multiply-adds, one loaded weight vector 4.
+DIGITS_HOT_LOOP void winograd_products(const float* v, const float* u, float* m, int tiles, int in_channels,
+                                       int out_channels) {
+  for (int e = 0; e < kWinogradElements; ++e) {
+    const float* ve = v + e * tiles * in_channels;
+    const float* ue = u + e * in_channels * out_channels;
+    float* me = m + e * tiles * out_channels;
+    for (int t = 0; t < tiles; t += kTileBlock) {
+      for (int o = 0; o < out_channels; o += kOutBlock) {
+        VecW acc[kTileBlock][2] = {};
+        for (int i = 0; i < in_channels; ++i) {
+          VecW w0, w1;
+          std::memcpy(&w0, ue + i * out_channels + o, sizeof w0);
+          std::memcpy(&w1, ue + i * out_channels + o + kLanes, sizeof w1);
+          for (int k = 0; k < kTileBlock; ++k) {
+            const float x = ve[(t + k) * in_channels + i];
+            acc[k][0] += x * w0;
+            acc[k][1] += x * w1;
+          }
+        }
+        for (int k = 0; k < kTileBlock; ++k) {
+          std::memcpy(me + (t + k) * out_channels + o, &acc[k][0], sizeof(VecW));
+          std::memcpy(me + (t + k) * out_channels + o + kLanes, &acc[k][1], sizeof(VecW));
+        }
+      }
+    }
+  }
+}
+
+// A^T m A for every tile and output channel, plus bias and ReLU, into a
+// channels-last output.
+DIGITS_HOT_LOOP void winograd_outputs(const float* m, const Shape& os, int tiles_x, int tiles_y, int tile_stride,
+                                      const float* b, bool relu, float* hwc) {
+  typedef int VecI __attribute__((vector_size(sizeof(VecW))));
+  const int channels = os.channels, row = os.width * channels, element_stride = tile_stride * channels;
+  for (int ty = 0; ty < tiles_y; ++ty) {
+    for (int tx = 0; tx < tiles_x; ++tx) {
+      const float* src = m + (ty * tiles_x + tx) * channels;
+      float* dst = hwc + 2 * ty * row + 2 * tx * channels;
+      for (int o = 0; o < channels; o += kLanes) {
+        VecW s[2][4];  // A^T m
+        for (int c = 0; c < 4; ++c) {
+          VecW m0, m1, m2, m3;
+          load(m0, src + (0 * 4 + c) * element_stride + o);
+          load(m1, src + (1 * 4 + c) * element_stride + o);
+          load(m2, src + (2 * 4 + c) * element_stride + o);
+          load(m3, src + (3 * 4 + c) * element_stride + o);
+          s[0][c] = m0 + m1 + m2;
+          s[1][c] = m1 - m2 - m3;
+        }
+        VecW bias;
+        load(bias, b + o);
+        for (int r = 0; r < 2; ++r) {
+          VecW y0 = bias + s[r][0] + s[r][1] + s[r][2], y1 = bias + s[r][1] - s[r][2] - s[r][3];
+          if (relu) {  // keep the lanes above zero (a compare mask, portable to every vector target)
+            y0 = (VecW)((VecI)y0 & (VecI)(y0 > VecW{}));
+            y1 = (VecW)((VecI)y1 & (VecI)(y1 > VecW{}));
+          }
+          store(dst + r * row + o, y0);
+          store(dst + r * row + channels + o, y1);
+        }
+      }
     }
   }
 }
@@ -240,6 +410,28 @@ Network::Network(const Model& model) {
   }
   if (!pending.empty()) throw Error("architecture ends in batch norm: nothing to fold it into");
   for (Layer& l : layers_) l.output.assign(static_cast<std::size_t>(l.out.size()), 0.0f);
+  fast_.resize(layers_.size());
+  std::size_t scratch = 0, products = 0;
+  for (std::size_t i = 0; i < layers_.size(); ++i) {
+    const Layer& l = layers_[i];
+    const bool winograd = l.op == Op::Conv && l.kernel == 3 && l.out.width % 2 == 0 && l.out.height % 2 == 0 &&
+                          l.in.channels % kLanes == 0 && l.out.channels % kOutBlock == 0;
+    if (!winograd) continue;
+    FastConv& f = fast_[i];
+    f.tiles_x = l.out.width / 2;
+    f.tiles_y = l.out.height / 2;
+    f.tile_stride = (f.tiles_x * f.tiles_y + kTileBlock - 1) / kTileBlock * kTileBlock;
+    f.kernels.resize(static_cast<std::size_t>(kWinogradElements) * l.in.channels * l.out.channels);
+    winograd_kernels(l.weights.data(), l.in.channels, l.out.channels, f.kernels.data());
+    f.source = l.weights;
+    scratch = std::max(scratch, static_cast<std::size_t>(kWinogradElements) * f.tile_stride * l.in.channels);
+    products = std::max(products, static_cast<std::size_t>(kWinogradElements) * f.tile_stride * l.out.channels);
+  }
+  scratch_.assign(scratch, 0.0f);
+  products_.assign(products, 0.0f);
+  std::size_t largest = 0;
+  for (const Layer& l : layers_) largest = std::max({largest, l.output.size(), static_cast<std::size_t>(l.in.size())});
+  for (auto& buffer : channels_last_) buffer.assign(largest, 0.0f);
   features_ = layer_index("logits") - 1;
   logits_ = layer_index("logits");
 }
@@ -248,9 +440,12 @@ Probabilities Network::predict(const float* image) {
   const float* in = image;
   for (Layer& l : layers_) {
     float* out = l.output.data();
+    const int channels_last = channels_last_output_;
+    channels_last_output_ = -1;
     switch (l.op) {
       case Op::Conv:
-        conv_forward(in, out, l.in, l.out, l.kernel, l.weights.data(), l.bias.data(), l.relu);
+        channels_last_output_ = channels_last;
+        convolve(l, fast_[&l - layers_.data()], in);
         break;
       case Op::MaxPool:
         max_pool_forward(in, out, l.in, l.out, l.kernel);
@@ -268,6 +463,32 @@ Probabilities Network::predict(const float* image) {
   Probabilities p;
   std::copy(in, in + kClasses, p.begin());
   return p;
+}
+
+void Network::convolve(Layer& l, FastConv& fast, const float* in) {
+  if (fast.kernels.empty()) {
+    conv_forward(in, l.output.data(), l.in, l.out, l.kernel, l.weights.data(), l.bias.data(), l.relu);
+    channels_last_output_ = -1;
+    return;
+  }
+  if (weights_may_change_ && fast.source != l.weights) {  // fine-tuned since the kernels were made
+    winograd_kernels(l.weights.data(), l.in.channels, l.out.channels, fast.kernels.data());
+    fast.source = l.weights;
+  }
+  // The previous layer's output may still be at hand channels-last (conv3 -> conv4).
+  int source = channels_last_output_;
+  if (source < 0) {
+    source = 0;
+    to_channels_last(in, l.in.channels, l.in.width * l.in.height, channels_last_[0].data());
+  }
+  const int target = 1 - source;
+  winograd_inputs(channels_last_[source].data(), l.in, fast.tiles_x, fast.tiles_y, fast.tile_stride, scratch_.data());
+  winograd_products(scratch_.data(), fast.kernels.data(), products_.data(), fast.tile_stride, l.in.channels,
+                    l.out.channels);
+  winograd_outputs(products_.data(), l.out, fast.tiles_x, fast.tiles_y, fast.tile_stride, l.bias.data(), l.relu,
+                   channels_last_[target].data());
+  to_channels_first(channels_last_[target].data(), l.out.channels, l.out.width * l.out.height, l.output.data());
+  channels_last_output_ = target;
 }
 
 int Network::layer_index(std::string_view name) const {

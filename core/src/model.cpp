@@ -83,6 +83,75 @@ void load_floats(Archive& ar, std::vector<float>& v, const TensorSpec& spec, Ten
   for (std::size_t i = 0; i < n; ++i) v[i] = half_to_float(halves[i]);
 }
 
+// ---- Int8: symmetric quantisation with one scale per output channel ----
+
+// Which values share a scale: value i belongs to output channel
+// (i / inner) % channels. Convolution weights are [out][in][ky][kx]
+// (inner = in * k * k), dense weights [in][out] (inner = 1).
+struct ChannelLayout {
+  std::uint32_t channels = 0, inner = 0;
+};
+
+// The layout of a convolution's or dense layer's weights; {0, 0} for any
+// other tensor (those are never stored as int8).
+ChannelLayout weight_layout(const TensorSpec& spec) {
+  const LayerSpec& layer = reference_architecture().layers[spec.layer];
+  const bool weights = spec.name.size() > 8 && spec.name.compare(spec.name.size() - 8, 8, ".weights") == 0;
+  if (!weights) return {};
+  if (layer.kind == LayerKind::Conv) {
+    return {static_cast<std::uint32_t>(layer.out.channels),
+            static_cast<std::uint32_t>(layer.in.channels * layer.kernel * layer.kernel)};
+  }
+  if (layer.kind == LayerKind::Dense) return {static_cast<std::uint32_t>(layer.out.size()), 1};
+  return {};
+}
+
+// Stored inside the encoded tensor, after its value count:
+// [channels u32][inner u32][channels float32 scales][one int8 per value].
+// A channel's scale is its largest magnitude / 127, so every value is
+// q * scale with q in [-127, 127], within half a step of the original.
+template <class Archive>
+void save_int8(Archive& ar, const std::vector<float>& v, const ChannelLayout& layout) {
+  ar(cereal::make_size_tag(static_cast<cereal::size_type>(v.size())));
+  std::vector<float> scales(layout.channels, 0.0f);
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    float& s = scales[(i / layout.inner) % layout.channels];
+    s = std::max(s, std::fabs(v[i]));
+  }
+  for (float& s : scales) s /= 127.0f;
+  std::vector<std::int8_t> q(v.size());
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    const float s = scales[(i / layout.inner) % layout.channels];
+    const long level = s > 0.0f ? std::lround(v[i] / s) : 0;
+    q[i] = static_cast<std::int8_t>(std::clamp(level, -127L, 127L));
+  }
+  ar(layout.channels, layout.inner);
+  ar(cereal::binary_data(scales.data(), scales.size() * sizeof(float)));
+  ar(cereal::binary_data(q.data(), q.size()));
+}
+
+// `v` is already sized to the tensor's value count.
+template <class Archive>
+void load_int8(Archive& ar, std::vector<float>& v, const std::string& name) {
+  ChannelLayout layout;
+  ar(layout.channels, layout.inner);
+  const std::uint64_t group = static_cast<std::uint64_t>(layout.channels) * layout.inner;
+  if (layout.channels == 0 || layout.inner == 0 || group > v.size() || v.size() % group != 0) {
+    throw Error("tensor " + name + ": int8 layout of " + std::to_string(layout.channels) + " channels x " +
+                std::to_string(layout.inner) + " does not divide its " + std::to_string(v.size()) + " values");
+  }
+  std::vector<float> scales(layout.channels);
+  ar(cereal::binary_data(scales.data(), scales.size() * sizeof(float)));
+  for (std::size_t c = 0; c < scales.size(); ++c) {
+    if (!std::isfinite(scales[c]) || scales[c] < 0.0f)
+      throw Error("tensor " + name + ": int8 scale of channel " + std::to_string(c) + " is invalid (" +
+                  std::to_string(scales[c]) + ")");
+  }
+  std::vector<std::int8_t> q(v.size());
+  ar(cereal::binary_data(q.data(), q.size()));
+  for (std::size_t i = 0; i < v.size(); ++i) v[i] = q[i] * scales[(i / layout.inner) % layout.channels];
+}
+
 // Works for both directions: Array is const when saving.
 template <class Archive, class Array>
 void fixed_array(Archive& ar, Array& a) {
@@ -220,12 +289,21 @@ void save_payload(Archive& ar, const Model& model, TensorEncoding encoding) {
     tensors.emplace_back("digit_score.whitening", &model.digit_score.whitening);
   }
   ar(static_cast<std::uint32_t>(tensors.size()));
-  for (const auto& [name, values] : tensors) {
+  for (std::size_t t = 0; t < tensors.size(); ++t) {
+    const auto& [name, values] = tensors[t];
     save_bytes(ar, name);
-    const bool architecture_tensor = name.compare(0, 12, "digit_score.") != 0;
-    const TensorEncoding e = architecture_tensor ? encoding : TensorEncoding::Float32;
+    const bool architecture_tensor = t < arch.tensors.size();
+    TensorEncoding e = architecture_tensor ? encoding : TensorEncoding::Float32;
+    ChannelLayout layout;
+    if (e == TensorEncoding::Int8) {
+      layout = weight_layout(arch.tensors[t]);
+      if (layout.channels == 0) e = TensorEncoding::Float32;  // biases and batch norm: too small to matter
+    }
     ar(static_cast<std::uint8_t>(e));
-    save_floats(ar, *values, e, name);
+    if (e == TensorEncoding::Int8)
+      save_int8(ar, *values, layout);
+    else
+      save_floats(ar, *values, e, name);
   }
   const auto entries = metadata_entries(model);
   ar(static_cast<std::uint32_t>(entries.size()));
@@ -235,21 +313,23 @@ void save_payload(Archive& ar, const Model& model, TensorEncoding encoding) {
   }
 }
 
+// `limit`: bytes left in the payload; no tensor's values can take more.
 template <class Archive>
 void load_named_floats(Archive& ar, std::vector<float>& v, const std::string& name, std::size_t limit) {
   std::uint8_t code = 0;
   ar(code);
-  if (code > static_cast<std::uint8_t>(TensorEncoding::Float16))
+  if (code > static_cast<std::uint8_t>(TensorEncoding::Int8))
     throw Error("tensor " + name + " has an unknown encoding " + std::to_string(code));
-  TensorSpec spec{0, name, 0};
+  const auto encoding = static_cast<TensorEncoding>(code);
+  const std::size_t value_bytes = encoding == TensorEncoding::Float32 ? 4 : encoding == TensorEncoding::Float16 ? 2 : 1;
   cereal::size_type n = 0;
   ar(cereal::make_size_tag(n));
-  if (n > limit) throw Error("corrupted: tensor " + name + " claims " + std::to_string(n) + " values");
-  spec.size = static_cast<int>(n);
-  const auto encoding = static_cast<TensorEncoding>(code);
+  if (n > limit / value_bytes) throw Error("corrupted: tensor " + name + " claims " + std::to_string(n) + " values");
   v.resize(n);
   if (encoding == TensorEncoding::Float32) {
     ar(cereal::binary_data(v.data(), n * sizeof(float)));
+  } else if (encoding == TensorEncoding::Int8) {
+    load_int8(ar, v, name);
   } else {
     std::vector<std::uint16_t> halves(n);
     ar(cereal::binary_data(halves.data(), n * sizeof(std::uint16_t)));
@@ -275,7 +355,7 @@ Model load_payload_v3(Archive& ar, std::size_t payload_size) {
     std::string name;
     load_bytes(ar, name, kMaxString, "tensor name");
     std::vector<float> values;
-    load_named_floats(ar, values, name, payload_size / 2);
+    load_named_floats(ar, values, name, payload_size);
     const auto known =
         std::find_if(arch.tensors.begin(), arch.tensors.end(), [&](const TensorSpec& s) { return s.name == name; });
     if (known != arch.tensors.end()) {

@@ -44,8 +44,12 @@ class Network {
   Probabilities predict(const float* image);
 
   const std::vector<Layer>& layers() const { return layers_; }
-  // For fine-tuning: the caller changes weights and biases in place.
-  std::vector<Layer>& mutable_layers() { return layers_; }
+  // For fine-tuning: the caller changes weights and biases in place (from
+  // then on predict() checks whether convolution weights changed).
+  std::vector<Layer>& mutable_layers() {
+    weights_may_change_ = true;
+    return layers_;
+  }
   // The layer of that name; throws digits::Error for an unknown name.
   const Layer& layer(std::string_view name) const;
   int layer_index(std::string_view name) const;
@@ -60,7 +64,22 @@ class Network {
   std::vector<std::vector<float>> to_tensors() const;
 
  private:
+  // A 3x3 convolution with enough channels runs as Winograd F(2x2, 3x3)
+  // (see inference.cpp); its kernels are transformed once from `source`.
+  struct FastConv {
+    std::vector<float> kernels, source;  // empty: direct convolution
+    int tiles_x = 0, tiles_y = 0, tile_stride = 0;
+  };
+  void convolve(Layer& l, FastConv& fast, const float* in);
+
   std::vector<Layer> layers_;
+  std::vector<FastConv> fast_;             // one per layer
+  std::vector<float> scratch_, products_;  // transformed inputs and their products
+  // Channels-last copies of a Winograd convolution's input and output; which
+  // one holds the last layer's output (-1: none, the next input is copied).
+  std::vector<float> channels_last_[2];
+  int channels_last_output_ = -1;
+  bool weights_may_change_ = false;
   int features_ = 0, logits_ = 0;
 };
 

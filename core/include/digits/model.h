@@ -4,8 +4,9 @@
 // File layout (cereal portable binary): an envelope {magic "DGTW", format
 // version, FNV-1a 64 checksum, payload bytes}. Version 3 (what this program
 // writes) describes itself: the payload holds the architecture descriptor,
-// a list of named tensors (each with its own encoding: float32 or IEEE
-// float16) and a list of key/value metadata. A reader takes the keys it
+// a list of named tensors (each with its own encoding: float32, IEEE
+// float16, or int8 with one float32 scale per output channel) and a list of
+// key/value metadata. A reader takes the keys it
 // knows and skips the others, so a new field is a new key, not a new format.
 // Versions 1 (float32 tensors in architecture order, fixed metadata) and 2
 // (the same with a float16 option) still load. Loading checks everything
@@ -27,7 +28,10 @@ constexpr std::uint32_t kWeightFormatVersion = 3;  // the newest version: what t
 // No valid model file comes near this; a larger file is refused before it is read.
 constexpr std::size_t kMaxWeightFileBytes = 8u << 20;
 
-enum class TensorEncoding : std::uint8_t { Float32 = 0, Float16 = 1 };
+// Int8 applies to the convolution and dense weights (symmetric, one scale per
+// output channel, stored inside the encoded tensor); every other tensor of an
+// Int8 file (biases, batch norm, digit score) stays float32.
+enum class TensorEncoding : std::uint8_t { Float32 = 0, Float16 = 1, Int8 = 2 };
 
 using ConfusionMatrix = std::array<std::array<std::uint32_t, kClasses>, kClasses>;  // [true][predicted]
 
@@ -84,7 +88,9 @@ Model make_blank_model();
 void validate_model(const Model& model, const std::string& source);
 
 // Writes format version 3. Float16 keeps about 3 significant digits; a value
-// beyond its range (65504) is refused. The digit-score tensors stay float32.
+// beyond its range (65504) is refused. Int8 keeps each weight to within half a
+// step of its channel's largest magnitude / 127. The digit-score tensors stay
+// float32.
 std::string serialize_model(const Model& model, TensorEncoding encoding = TensorEncoding::Float32);
 Model parse_model(const void* data, std::size_t size, const std::string& source);
 Model load_model(const std::string& path);
