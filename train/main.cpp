@@ -308,7 +308,6 @@ int main(int argc, char** argv) {
     if (*explain_cmd) return train::explain(explain);
     if (*finetune_cmd) return train::run_finetune(tune);
     if (*writer_cmd) return train::write_writer_set(writer);
-    if (*style_cmd) return train::write_style_set(style_set);
     if (*calibrate_cmd) return train::run_calibrate(cal);
     if (*negset_cmd) return train::write_negative_set(negset_out, negset_count, negset_seed, kDefaultFashion);
     if (*preview_cmd)
