@@ -151,6 +151,15 @@ void write_png(const std::string& path, const std::vector<float>& canvas) {
 
 }  // namespace
 
+void draw_stroke_digit(int label, std::mt19937& rng, std::vector<float>& canvas) {
+  const auto& variants = glyphs()[label];
+  render_glyph(variants[rng() % variants.size()], rng, canvas);
+}
+
+void draw_mnist_digit(const std::uint8_t* digit, std::mt19937& rng, std::vector<float>& canvas) {
+  redraw_mnist(digit, rng, canvas);
+}
+
 int write_drawn_set(const DrawnSetOptions& o) {
   const Dataset test = load_mnist(o.data_dir, "t10k");
   std::filesystem::create_directories(o.out_dir);

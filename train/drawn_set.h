@@ -7,7 +7,9 @@
 #pragma once
 
 #include <cstdint>
+#include <random>
 #include <string>
+#include <vector>
 
 namespace digits::train {
 
@@ -19,5 +21,12 @@ struct DrawnSetOptions {
 };
 
 int write_drawn_set(const DrawnSetOptions& options);
+
+// One digit the way the set draws it, onto a blank kDrawnCanvas x kDrawnCanvas
+// canvas (0 = background, 1 = ink): the stroke paths of `label`, or an MNIST
+// digit (28x28 bytes) re-drawn. Other sets (numbers) compose these.
+constexpr int kDrawnCanvas = 280;
+void draw_stroke_digit(int label, std::mt19937& rng, std::vector<float>& canvas);
+void draw_mnist_digit(const std::uint8_t* digit, std::mt19937& rng, std::vector<float>& canvas);
 
 }  // namespace digits::train

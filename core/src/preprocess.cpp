@@ -10,10 +10,9 @@
 namespace digits {
 namespace {
 
-constexpr float kInkThreshold = 0.2f;
 constexpr int kDigitBox = 20;  // MNIST fits each digit in 20x20 before centring
-// Fewer ink pixels than this fraction of the canvas is a stray dot, not a digit.
-constexpr float kMinInkFraction = 0.0005f;
+
+}  // namespace
 
 bool light_background(const float* px, int w, int h) {
   double sum = 0;
@@ -28,6 +27,8 @@ bool light_background(const float* px, int w, int h) {
   }
   return sum / n > 0.5;
 }
+
+namespace {
 
 // Area-averaging resample of `n_in` samples (stride `stride`) to `n_out`:
 // each output averages the input interval it covers, with partial pixels weighted.

@@ -41,6 +41,7 @@ Reading Recognizer::recognize(const float* pixels, int width, int height) {
   const Segmentation parts = segment(
       pixels, width, height, [this](const std::array<float, kImageSize>& input) { return classify(input).confidence; });
   r.inverted = parts.inverted;
+  r.digits.reserve(parts.digits.size());
   for (const Segment& part : parts.digits) {
     DigitReading d = classify(part.input.image);
     d.box = part.input.ink;

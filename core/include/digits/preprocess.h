@@ -32,6 +32,14 @@ struct Preprocessed {
   std::array<float, kImageSize> image{};  // 28x28, 0 = background, 1 = ink
 };
 
+// What preprocess() counts as ink, shared with segmentation so both agree:
+// pixels above kInkThreshold (after inverting a light background), and no
+// digit at all when fewer than kMinInkFraction of the canvas is ink.
+constexpr float kInkThreshold = 0.2f;
+constexpr float kMinInkFraction = 0.0005f;
+// Whether the canvas border is mostly light (dark ink on a light background).
+bool light_background(const float* pixels, int width, int height);
+
 // `pixels` is `width` x `height`, row-major, values in [0,1].
 Preprocessed preprocess(const float* pixels, int width, int height);
 Preprocessed preprocess(const std::uint8_t* pixels, int width, int height);

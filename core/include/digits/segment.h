@@ -14,17 +14,23 @@ namespace digits {
 
 struct Segment {
   Preprocessed input;  // input.ink: the digit's box on the canvas
+  int strokes = 1;     // connected pieces of ink grouped into this digit
+  bool cut = false;    // part of its ink was cut away from a touching digit
 };
 
 struct Segmentation {
   bool inverted = false;
   std::vector<Segment> digits;  // left to right; empty when nothing is drawn
+  int classifier_calls = 0;     // how often segmentation asked the classifier
 };
 
 // How sure the classifier is about one 28x28 input (its top probability).
 using ConfidenceFn = std::function<float(const std::array<float, kImageSize>&)>;
 
-// `pixels` is `width` x `height`, values in [0,1], either polarity.
+// `pixels` is `width` x `height`, values in [0,1], either polarity. A drawing
+// that is one digit (one group of strokes) gives exactly preprocess()'s input,
+// without calling `confidence`; the classifier is asked only where digits are
+// close enough to be one, or wide enough to be several.
 Segmentation segment(const float* pixels, int width, int height, const ConfidenceFn& confidence);
 
 }  // namespace digits
