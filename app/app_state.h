@@ -7,6 +7,7 @@
 #include <string>
 
 #include "canvas.h"
+#include "panel_inside.h"
 #include "recognizer.h"
 #include "texture.h"
 
@@ -38,6 +39,7 @@ struct AppState {
 
   std::string notice;  // last non-error message (e.g. which model was loaded)
   Texture canvas_texture, input_texture;
+  InsidePanel inside;  // "Inside the network" and the saliency overlay (panel_inside.h)
   std::uint64_t uploaded_version = ~std::uint64_t{0};
   std::uint64_t published_generation = ~std::uint64_t{0};  // the reading and selection last shown and published
   int published_selected = -1;

@@ -87,6 +87,12 @@ void handle_event(Runtime& rt, const SDL_Event& e) {
         s.eraser = !s.eraser;
       else if (key == SDLK_r)
         app::load_random_sample(s);
+      else if (key == SDLK_s)
+        app::toggle_saliency(s.inside, (e.key.keysym.mod & KMOD_SHIFT) != 0);
+      else if (key == SDLK_i)
+        s.inside.open = !s.inside.open;
+      else if (key == SDLK_g)
+        app::toggle_saliency_method(s.inside);
       break;
     }
     case SDL_DROPFILE: {

@@ -175,6 +175,7 @@ void canvas_panel(AppState& s, float width, float height) {
   const ImVec2 end(origin.x + width, origin.y + height);
   dl->AddRect(origin, end, ImGui::GetColorU32(ImVec4(0.3f, 0.34f, 0.42f, 1)), 4.0f, 0, 2.0f);
   const float k = height / Canvas::kHeight;
+  saliency_overlay(s, dl, origin.x, origin.y, k);
   if (s.recognizer.reading().empty) {
     const char* hint = "Draw a digit or a number here";
     const ImVec2 ts = ImGui::CalcTextSize(hint);
@@ -420,6 +421,7 @@ void draw_ui(AppState& s, const Fonts& fonts) {
     ImGui::SameLine();
     ImGui::BeginChild("result", ImVec2(0, 0));
     digit_panel(s, fonts, ImGui::GetContentRegionAvail().x);
+    inside_panel(s, ImGui::GetContentRegionAvail().x);
     ImGui::Spacing();
     sidebar(s);
     drag_to_scroll(s, kResultPanel);
@@ -431,6 +433,7 @@ void draw_ui(AppState& s, const Fonts& fonts) {
     canvas_panel(s, std::min(w, 3 * canvas_h), canvas_h);
     number_panel(s, fonts, w);
     digit_panel(s, fonts, w);
+    inside_panel(s, w);
     sidebar(s);
   }
   drag_to_scroll(s, kRootPanel);

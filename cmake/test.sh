@@ -60,5 +60,7 @@ step "browser end-to-end test (headless Chromium)"
 node tests/web/e2e.mjs build-web/site build-web/artifacts
 step "browser test: numbers and non-digits"
 node tests/web/e2e_reading.mjs build-web/site build-web/artifacts
+step "browser test: inside the network and the saliency overlay"
+node tests/web/e2e_inside.mjs build-web/site build-web/artifacts
 
 printf '\nall tests passed\n'
