@@ -28,8 +28,23 @@ void load_weights(AppState& s, const void* data, std::size_t size, const std::st
   }
 }
 
+namespace {
+
+// While a stroke goes on, a slow reading (a long number: segmentation tries
+// cuts) is repeated only after a pause of kPause times its own duration, so
+// drawing stays fluid; the stroke's end is read at once.
+constexpr double kSlowMs = 8, kPause = 4;
+
+bool reading_due(const AppState& s) {
+  if (s.predicted_model != s.model_generation || !s.canvas.drawing()) return true;
+  const double ms = s.recognizer.milliseconds();
+  return ms < kSlowMs || s.recognizer.milliseconds_since() >= kPause * ms;
+}
+
+}  // namespace
+
 void update_prediction(AppState& s) {
-  if (s.predicted_version != s.canvas.version() || s.predicted_model != s.model_generation) {
+  if ((s.predicted_version != s.canvas.version() || s.predicted_model != s.model_generation) && reading_due(s)) {
     s.predicted_version = s.canvas.version();
     s.predicted_model = s.model_generation;
     const std::size_t before = s.recognizer.reading().digits.size();

@@ -27,9 +27,14 @@ bool Recognizer::load(const void* data, std::size_t size, const std::string& nam
 const digits::Reading& Recognizer::recognize(const std::vector<float>& pixels, int width, int height) {
   const auto start = std::chrono::steady_clock::now();
   reading_ = pipeline_ ? pipeline_->recognize(pixels.data(), width, height) : digits::Reading{};
-  milliseconds_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  finished_ = std::chrono::steady_clock::now();
+  milliseconds_ = std::chrono::duration<double, std::milli>(finished_ - start).count();
   focused_ = -1;  // which digit the network last saw is the pipeline's business
   return reading_;
+}
+
+double Recognizer::milliseconds_since() const {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - finished_).count();
 }
 
 void Recognizer::focus(int index) {

@@ -3,6 +3,7 @@
 // Loading another file keeps the current model when the new file is bad.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -32,6 +33,8 @@ class Recognizer {
   const digits::Reading& reading() const { return reading_; }
   // Wall time of the last recognize(): segmentation, preprocessing, inference.
   double milliseconds() const { return milliseconds_; }
+  // Time since the last recognize() finished.
+  double milliseconds_since() const;
 
   // Leaves the network's layer outputs (network().layers()) as they are for
   // digit `index` of the reading, for panels that show them (re-runs the
@@ -51,6 +54,7 @@ class Recognizer {
   std::string model_name_, error_;
   digits::Reading reading_;
   double milliseconds_ = 0;
+  std::chrono::steady_clock::time_point finished_;
   int focused_ = -1;  // the digit whose activations the network holds
 };
 

@@ -209,6 +209,7 @@ void canvas_panel(AppState& s, float width, float height) {
   ImGui::EndDisabled();
   next_fits(button_width("Clear (Del)"));
   if (ImGui::Button("Clear (Del)")) s.canvas.clear();
+  next_fits(button_width("Try an MNIST digit (R)"));
   if (ImGui::Button("Try an MNIST digit (R)")) load_random_sample(s);
   if (s.sample_index >= 0) {
     next_fits(ImGui::CalcTextSize("test image #000, labelled 0").x);

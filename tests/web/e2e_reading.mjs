@@ -103,7 +103,7 @@ try {
   check(a['is-digit'] === '' && a.digits === '[]', 'the cleared canvas is empty again');
 
   // Not digits: flagged, with the best guess still published.
-  for (const shape of ['A', '#']) {
+  for (const shape of ['A', 'X', '#']) {
     await drawMouse(page, rect, strokes[shape]);
     const isDigit = await waitForAttribute(page, 'data-is-digit', (v) => v === 'false', 5000);
     a = await attributes(page);
