@@ -12,8 +12,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
 #include <map>
 #include <utility>
 
@@ -21,22 +19,29 @@ namespace digits {
 namespace {
 
 // Every length below is relative to H, the typical digit height of the drawing.
-constexpr float kFringe = 0.02f;                // fainter anti-aliasing than this is background
-constexpr float kMergeOverlap = 0.5f;           // pieces whose x-extents overlap this much of the narrower: one digit
-constexpr float kMinorHeight = 0.5f;            // a piece lower than this x the tallest ...
-constexpr float kMinorPixels = 0.3f;            // ... with fewer pixels than this x the largest is a flag, bar or dot
-constexpr float kAttachDistance = 0.5f;         // such a piece joins the nearest digit within this x H
-constexpr float kSpeckPixels = 0.05f;           // a lone one smaller than this x the largest piece is ignored
-constexpr float kForcedGap = 0.25f;             // groups this far apart (x H) are never one digit
-constexpr float kWideAspect = 0.8f;             // a group wider than this x H may hold several digits
-constexpr float kMaxSegmentWidth = 1.6f;        // no digit is wider than this x H
-constexpr float kMinCutSide = 0.12f;            // a cut leaves at least this (x H) of the group on both sides
-constexpr float kCutSpacing = 0.08f;            // cut candidates closer than this (x H) are one
-constexpr int kMaxCalls = 96;                   // classifier calls per drawing, whatever it holds
-float tune(const char* name, float fallback) {  // TEMPORARY tuning hook
-  const char* v = std::getenv(name);
-  return v ? std::strtof(v, nullptr) : fallback;
-}
+constexpr float kFringe = 0.02f;          // fainter anti-aliasing than this is background
+constexpr float kMergeOverlap = 0.5f;     // pieces whose x-extents overlap this much of the narrower: one digit
+constexpr float kMinorHeight = 0.5f;      // a piece lower than this x the tallest ...
+constexpr float kMinorPixels = 0.3f;      // ... with fewer pixels than this x the largest is a flag, bar or dot
+constexpr float kAttachDistance = 0.5f;   // such a piece joins the nearest digit within this x H
+constexpr float kSpeckPixels = 0.05f;     // a lone one smaller than this x the largest piece is ignored
+constexpr float kForcedGap = 0.25f;       // groups this far apart (x H) are never one digit
+constexpr float kWideAspect = 0.8f;       // a group wider than this x H may hold several digits ...
+constexpr float kSureWidth = 1.2f;        // ... unless it is at most this wide and reads as one digit
+constexpr float kSureConfidence = 0.99f;  //     with this confidence
+constexpr float kSeveralDigits = 1.5f;    // a group wider than this x H almost surely holds several
+constexpr float kMaxSegmentWidth = 1.3f;  // no digit cut from touching ink is wider than this x H
+constexpr float kWidestAspect = 1.2f;     // digits wider than this x their height are unlikely
+constexpr float kMinCutSide = 0.12f;      // a cut leaves at least this (x H) of the group on both sides
+constexpr float kMinimumWindow = 0.08f;   // a cut sits at the least ink within this (x H) around it
+constexpr float kCutSpacing = 0.1f;       // cut candidates closer than this (x H) are one
+constexpr float kCutsPerHeight = 0.25f;   // one cut candidate per this much (x H) of a group's width
+// A reading that cuts ink must beat the uncut one by this factor per cut: the
+// classifier is confident about fragments too (half a 0 reads as a 1), so
+// cutting needs evidence; less of it where the group is too wide for one digit.
+constexpr float kCutPenalty = 0.3f;
+constexpr float kCutPenaltyWide = 0.9f;
+constexpr int kMaxCalls = 96;  // classifier calls per drawing, whatever it holds
 
 // =============================================================================
 // [SECTION] Ink: the mask, its connected pieces and their fringes
@@ -276,7 +281,7 @@ std::vector<Boundary> cut_candidates(const Ink& ink, const Grouping& grouping, i
     float x, slope;
   };
   std::vector<Candidate> all;
-  const int window = std::max(1, static_cast<int>(tune("WIN", 0.08f) * h));
+  const int window = std::max(1, static_cast<int>(kMinimumWindow * h));
   std::vector<int> cost;
   for (float slope : {0.0f, -0.18f, 0.18f, -0.36f, 0.36f}) {
     cost.clear();
@@ -301,12 +306,12 @@ std::vector<Boundary> cut_candidates(const Ink& ink, const Grouping& grouping, i
     }
   }
   std::stable_sort(all.begin(), all.end(), [](const Candidate& a, const Candidate& b) { return a.cost < b.cost; });
-  const int wanted = static_cast<int>(std::ceil(group.width() / (tune("PER", 0.25f) * h))) + 1;
+  const int wanted = static_cast<int>(std::ceil(group.width() / (kCutsPerHeight * h))) + 1;
   std::vector<Boundary> cuts;
   for (const Candidate& c : all) {
     if (static_cast<int>(cuts.size()) >= wanted) break;
     const bool near = std::any_of(cuts.begin(), cuts.end(),
-                                  [&](const Boundary& b) { return std::fabs(b.x - c.x) < tune("SPACING", 0.1f) * h; });
+                                  [&](const Boundary& b) { return std::fabs(b.x - c.x) < kCutSpacing * h; });
     if (!near) cuts.push_back({g, true, c.x, c.slope, y_mid, false});
   }
   std::sort(cuts.begin(), cuts.end(), [](const Boundary& a, const Boundary& b) { return a.x < b.x; });
@@ -321,7 +326,7 @@ std::vector<Boundary> boundaries(const Ink& ink, const Grouping& grouping, const
   std::vector<Boundary> b;
   b.push_back({0, false, 0, 0, 0, true});
   for (int g = 0; g < static_cast<int>(groups.size()); ++g) {
-    if (groups[g].width() > tune("WIDE", kWideAspect) * h && try_cuts(g)) {
+    if (groups[g].width() > kWideAspect * h && try_cuts(g)) {
       for (const Boundary& cut : cut_candidates(ink, grouping, g)) b.push_back(cut);
     }
     if (g + 1 < static_cast<int>(groups.size())) {
@@ -391,11 +396,11 @@ Part extract(const Ink& ink, const Grouping& grouping, const Boundary& a, const 
 // How much a part looks like one digit by its shape alone: digits are at
 // most about as wide as tall, and not much lower than their neighbours.
 float shape_prior(const Box& box, float digit_height) {
-  const float aspect = static_cast<float>(box.width) / std::max<float>(box.height, tune("HREF", 0.0f) * digit_height);
+  const float aspect = static_cast<float>(box.width) / box.height;
   const float height = box.height / digit_height;
   float prior = 1;
-  const float a0 = tune("ASP0", 1.2f);
-  if (aspect > a0) prior *= std::exp(-tune("ASPK", 2.5f) * (aspect - a0));
+  const float a0 = kWidestAspect;
+  if (aspect > a0) prior *= std::exp(-2.5f * (aspect - a0));
   if (height < 0.45f) prior *= std::exp(-5.0f * (0.45f - height));
   return prior;
 }
@@ -418,19 +423,17 @@ void read_run(const Ink& ink, const Grouping& grouping, const std::vector<Bounda
     const Boundary &ba = bounds[a], &bb = bounds[b];
     const float left = ba.cut ? ba.x : grouping.groups[ba.group].x0;
     const float right = bb.cut ? bb.x : grouping.groups[bb.group - 1].x1;
-    if (right - left > tune("MAXW", 1.3f) * h * 1.2f && !whole_group(a, b)) return p;
+    if (right - left > kMaxSegmentWidth * h * 1.2f && !whole_group(a, b)) return p;
     Part made = extract(ink, grouping, ba, bb);
     made.scored = true;
-    if (made.valid && made.input.ink.width > tune("MAXW", 1.3f) * h && !whole_group(a, b)) made.valid = false;
+    if (made.valid && made.input.ink.width > kMaxSegmentWidth * h && !whole_group(a, b)) made.valid = false;
     if (made.valid) {
       if (calls < kMaxCalls) {
         ++calls;
-        const float conf = confidence(made.input.image);
-        made.score = conf * shape_prior(made.input.ink, h) * (bb.cut ? tune("CUTP", 0.3f) : 1.0f);
-        if (std::getenv("SEGDEBUG")) {
-          std::fprintf(stderr, "part %d-%d box %d,%d %dx%d conf %.3f score %.3f\n", a, b, made.input.ink.x,
-                       made.input.ink.y, made.input.ink.width, made.input.ink.height, conf, made.score);
-        }
+        const float penalty = !bb.cut                                                  ? 1.0f
+                              : grouping.groups[bb.group].width() > kSeveralDigits * h ? kCutPenaltyWide
+                                                                                       : kCutPenalty;
+        made.score = confidence(made.input.image) * shape_prior(made.input.ink, h) * penalty;
       } else {
         made.valid = whole_group(a, b);  // out of budget: only the groups as drawn
         made.score = 0.5f;
@@ -481,20 +484,12 @@ Segmentation segment(const float* pixels, int width, int height, const Confidenc
   const Grouping grouping = group_pieces(ink.pieces);
   // A group not much wider than a digit that reads as one with confidence is one.
   auto try_cuts = [&](int g) {
-    if (grouping.groups[g].width() > tune("GATEW", 1.2f) * grouping.digit_height) return true;
+    if (grouping.groups[g].width() > kSureWidth * grouping.digit_height) return true;
     const Part whole = extract(ink, grouping, {g, false, 0, 0, 0, true}, {g + 1, false, 0, 0, 0, true});
     ++s.classifier_calls;
-    return !whole.valid || confidence(whole.input.image) < tune("GATEC", 0.99f);
+    return !whole.valid || confidence(whole.input.image) < kSureConfidence;
   };
   const std::vector<Boundary> bounds = boundaries(ink, grouping, try_cuts);
-  if (std::getenv("SEGDEBUG")) {
-    std::fprintf(stderr, "H %.1f groups %zu\n", grouping.digit_height, grouping.groups.size());
-    for (const Group& g : grouping.groups)
-      std::fprintf(stderr, " group x %d-%d y %d-%d pieces %zu\n", g.x0, g.x1, g.y0, g.y1, g.pieces.size());
-    for (std::size_t i = 0; i < bounds.size(); ++i)
-      std::fprintf(stderr, " bound %zu g %d cut %d x %.0f slope %.2f forced %d\n", i, bounds[i].group, bounds[i].cut,
-                   bounds[i].x, bounds[i].slope, bounds[i].forced);
-  }
 
   // One group of every piece, narrow enough to be one digit: today's input, no classifier call.
   const bool specks = std::count(grouping.group_of.begin(), grouping.group_of.end(), -1) > 0;
