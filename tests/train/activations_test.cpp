@@ -96,7 +96,8 @@ TEST_CASE("every named layer output matches tiny-dnn's layer outputs on the same
     core.predict(image.data());
     for (const Pair& p : pairs) {
       const Network::Layer& mine = core.layer(p.name);
-      const td::vec_t& theirs = t.net[static_cast<std::size_t>(p.tiny)]->output()[0][0];
+      const std::vector<td::tensor_t> outputs = t.net[static_cast<std::size_t>(p.tiny)]->output();  // a copy
+      const td::vec_t& theirs = outputs[0][0];
       REQUIRE(theirs.size() == mine.output.size());
       const std::vector<float> ours =
           p.norm < 0 ? mine.output : batch_normed(mine.output, m, p.norm, mine.out.channels);
