@@ -51,7 +51,7 @@ try {
   await page.keyboard.press('s');  // the overlay
   for (const method of ['grad-cam', 'gradient-x-input']) {
     if (method === 'gradient-x-input') await page.keyboard.press('g');  // the other method
-    const samples = [];
+    const samples = [], reading = [];
     let seen = '';
     for (let i = 0; i < 30; ++i) {
       const before = await page.getAttribute('#prediction', 'data-count');
@@ -59,9 +59,11 @@ try {
       await page.waitForFunction((b) => document.getElementById('prediction').dataset.count !== b, before);
       await page.waitForTimeout(30);
       samples.push(Number(await page.getAttribute('#prediction', 'data-inside-ms')));
+      reading.push(Number(await page.getAttribute('#prediction', 'data-ms')));
       seen = await page.getAttribute('#prediction', 'data-inside');
     }
     console.log(`prediction + feature maps + saliency (${seen}), ${samples.length} digits: ${stats(samples)} ms`);
+    console.log(`  for comparison, the reading itself (data-ms: segmentation + preprocessing + inference): ${stats(reading)} ms`);
   }
   const open = await fpsWhileDrawing(page, rect);
   console.log(`frame rate while drawing (headless, software WebGL): panel closed ${closed.toFixed(0)} fps, ` +
