@@ -273,13 +273,13 @@ StyleGlyph dotted_zero(std::mt19937& rng, int) {
   return g;
 }
 
-// A continental 1: the entry stroke starts far down on the left (a third to
-// three quarters of the way to the baseline) and runs up to the top of the
-// stem; then straight down. No base. Next to it a plain 7 is easy to confuse,
+// A continental 1: the entry stroke starts far down on the left (from a
+// third of the way to nearly the whole way to the baseline) and runs up to
+// the top of the stem; then straight down. No base. Next to it a plain 7 is easy to confuse,
 // hence the crossed 7 of the same writers.
 StyleGlyph continental_one(std::mt19937& rng, int) {
   const float x = 0.62f + uniform(rng, -0.04f, 0.04f), top = uniform(rng, 0.02f, 0.07f);
-  const StylePoint from{x - uniform(rng, 0.38f, 0.55f), uniform(rng, 0.35f, 0.72f)}, apex{x, top};
+  const StylePoint from{x - uniform(rng, 0.38f, 0.6f), uniform(rng, 0.32f, 0.8f)}, apex{x, top};
   const float sag = uniform(rng, -0.06f, 0.04f);  // the up-stroke may sag or bulge a little
   StyleStroke s = bow(from, {(from[0] + x) / 2 + sag, (from[1] + top) / 2 - sag}, apex);
   then(s, line(rng, apex, {x + uniform(rng, -0.05f, 0.04f), 0.97f}, 0.015f));
