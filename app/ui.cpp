@@ -279,13 +279,15 @@ void number_panel(AppState& s, const Fonts& fonts, float width) {
   else
     ImGui::TextColored(kMuted, "%d digits", parts);
   ImGui::PushFont(fonts.medium);
-  ImGui::TextColored(odd > 0 ? kMuted : all_right >= kUnsure ? kAccent : kWarn, "%.1f%%", 100.0 * all_right);
-  ImGui::PopFont();
-  if (odd > 0) {
+  if (odd > 0)
     wrapped(kWarn, parts == 1 ? "That doesn't look like a digit" : "Some parts don't look like digits");
-  } else {
+  else
+    ImGui::TextColored(all_right >= kUnsure ? kAccent : kWarn, "%.1f%%", 100.0 * all_right);
+  ImGui::PopFont();
+  if (odd > 0)
+    wrapped(kMuted, "A grey digit is only the model's best guess.");
+  else
     wrapped(kMuted, parts == 1 ? "confident" : "sure of the whole number");
-  }
   if (parts > 1) wrapped(kMuted, "Hover over a box or tap a digit for its details.");
   ImGui::EndGroup();
 }
@@ -334,7 +336,7 @@ void digit_panel(AppState& s, const Fonts& fonts, float width) {
     ImGui::TextWrapped("Draw a digit (0-9) or a number on the canvas, as large as you like.");
   } else if (!d->is_digit) {
     ImGui::PushFont(fonts.medium);
-    ImGui::TextColored(kWarn, "That doesn't look like a digit");
+    wrapped(kWarn, "That doesn't look like a digit");
     ImGui::PopFont();
     ImGui::TextColored(kMuted, "Best guess %d (%.0f%%), digit score %.2f", d->label, 100.0 * d->confidence,
                        d->digit_score);
