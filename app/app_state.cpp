@@ -2,6 +2,8 @@
 #include "app_state.h"
 
 #include "bridge.h"
+#include "digits/error.h"
+#include "digits/model.h"
 #include "embedded.h"
 
 namespace app {
@@ -16,16 +18,36 @@ void select_digit(AppState& s, int index) {
   if (index >= 0 && index < static_cast<int>(s.recognizer.reading().digits.size())) s.selected = index;
 }
 
+namespace {
+
+void report_load_error(AppState& s) {
+  s.notice.clear();
+  bridge::publish_error(s.recognizer.error() +
+                        (s.recognizer.ready() ? " (still using " + s.recognizer.model_name() + ")" : ""));
+}
+
+}  // namespace
+
 void load_weights(AppState& s, const void* data, std::size_t size, const std::string& name) {
   if (s.recognizer.load(data, size, name)) {
     s.notice = "Loaded " + name;
     ++s.model_generation;
     bridge::publish_error("");
   } else {
-    s.notice.clear();
-    bridge::publish_error(s.recognizer.error() +
-                          (s.recognizer.ready() ? " (still using " + s.recognizer.model_name() + ")" : ""));
+    report_load_error(s);
   }
+}
+
+void load_weights_file(AppState& s, const std::string& path) {
+  std::string bytes;
+  try {
+    bytes = digits::read_file(path, digits::kMaxWeightFileBytes);
+  } catch (const digits::Error& e) {
+    s.recognizer.set_error(e.what());
+    report_load_error(s);
+    return;
+  }
+  load_weights(s, bytes.data(), bytes.size(), path);
 }
 
 namespace {
@@ -68,6 +90,7 @@ void load_random_sample(AppState& s) {
   if (count == 0) return;
   s.sample_index = std::uniform_int_distribution<int>(0, count - 1)(s.rng);
   s.canvas.load_digit(embedded_sample_images + static_cast<std::size_t>(s.sample_index) * 784);
+  s.sample_version = s.canvas.version();
 }
 
 void window_to_canvas(const AppState& s, float wx, float wy, float& cx, float& cy) {

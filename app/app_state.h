@@ -35,6 +35,9 @@ struct AppState {
   int scroll_panel = -1;  // the panel a drag on its background is scrolling (see ui.cpp)
 
   int sample_index = -1;  // the MNIST test digit last loaded into the canvas, if any
+  // The canvas version right after that load: once the canvas changes (a
+  // stroke, Clear, Undo) it no longer shows that test image.
+  std::uint64_t sample_version = 0;
   std::mt19937 rng{std::random_device{}()};
 
   std::string notice;  // last non-error message (e.g. which model was loaded)
@@ -52,6 +55,9 @@ void select_digit(AppState& s, int index);
 
 // Loads a weights file into the recognizer, reporting success or the error.
 void load_weights(AppState& s, const void* data, std::size_t size, const std::string& name);
+// The same from a file (desktop: --weights, dropped files): one that cannot be
+// read says so, and one larger than any model is refused before it is read.
+void load_weights_file(AppState& s, const std::string& path);
 // Re-reads the canvas if it or the model changed since last time, and
 // publishes the reading (and the selected digit) when either changed.
 void update_prediction(AppState& s);

@@ -7,12 +7,11 @@
 #include <imgui_impl_sdl.h>
 
 #include <cstdio>
-#include <fstream>
-#include <iterator>
 #include <string>
 
 #include "app_state.h"
 #include "bridge.h"
+#include "digits/model.h"
 #include "embedded.h"
 #include "fonts.h"
 #include "gl.h"
@@ -81,7 +80,7 @@ void handle_event(Runtime& rt, const SDL_Event& e) {
       const bool ctrl = (e.key.keysym.mod & (KMOD_CTRL | KMOD_GUI)) != 0;
       if (ctrl && key == SDLK_z)
         s.canvas.undo();
-      else if (key == SDLK_DELETE || key == SDLK_BACKSPACE || key == SDLK_c)
+      else if (key == SDLK_DELETE || key == SDLK_BACKSPACE)  // Backspace: a Mac's "delete" key
         s.canvas.clear();
       else if (key == SDLK_e)
         s.eraser = !s.eraser;
@@ -95,17 +94,10 @@ void handle_event(Runtime& rt, const SDL_Event& e) {
         app::toggle_saliency_method(s.inside);
       break;
     }
-    case SDL_DROPFILE: {
-      std::ifstream in(e.drop.file, std::ios::binary);
-      const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-      if (!in && !in.eof()) {
-        s.recognizer.load(nullptr, 0, e.drop.file);  // reports the unreadable file
-      } else {
-        app::load_weights(s, bytes.data(), bytes.size(), e.drop.file);
-      }
+    case SDL_DROPFILE:
+      app::load_weights_file(s, e.drop.file);
       SDL_free(e.drop.file);
       break;
-    }
     default:
       break;
   }
@@ -166,6 +158,8 @@ float pixel_ratio(SDL_Window* window) {
 extern "C" EMSCRIPTEN_KEEPALIVE void digits_load_weights(const unsigned char* data, int size, const char* name) {
   if (g_runtime != nullptr) app::load_weights(g_runtime->state, data, static_cast<std::size_t>(size), name);
 }
+// The page refuses a larger file before reading it.
+extern "C" EMSCRIPTEN_KEEPALIVE double digits_max_weights_bytes() { return digits::kMaxWeightFileBytes; }
 #endif
 
 int main(int argc, char** argv) {
@@ -228,11 +222,7 @@ int main(int argc, char** argv) {
   rt.fonts = app::load_fonts(pixel_ratio(rt.window));
 
   app::load_weights(rt.state, embedded_weights, embedded_weights_size, "shipped model (" DIGITS_WEIGHTS_NAME ")");
-  if (!weights_path.empty()) {
-    std::ifstream in(weights_path, std::ios::binary);
-    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    app::load_weights(rt.state, bytes.data(), bytes.size(), weights_path);
-  }
+  if (!weights_path.empty()) app::load_weights_file(rt.state, weights_path);
   if (!sample.empty()) {
     rt.state.rng.seed(static_cast<unsigned>(std::stoul(sample)));
     app::load_random_sample(rt.state);

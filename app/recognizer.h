@@ -26,6 +26,8 @@ class Recognizer {
   const std::string& model_name() const { return model_name_; }
   const std::string& error() const { return error_; }
   void clear_error() { error_.clear(); }
+  // A failure before load() could run (the file could not be read).
+  void set_error(const std::string& message) { error_ = message; }
 
   // Reads a canvas (`width` x `height`, values in [0,1]) as a number and
   // keeps the reading; an empty reading when no model is loaded.

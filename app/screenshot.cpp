@@ -1,10 +1,13 @@
-// glReadPixels -> flipped rows -> stb_image_write PNG.
+// glReadPixels -> flipped rows -> stb_image_write PNG in memory -> the
+// project's atomic file write (a killed app never leaves half a PNG).
 #include "screenshot.h"
 
 #include <algorithm>
 #include <cstdint>
 #include <vector>
 
+#include "digits/error.h"
+#include "digits/model.h"
 #include "gl.h"
 
 #define STB_IMAGE_WRITE_STATIC
@@ -22,7 +25,17 @@ bool save_screenshot(const std::string& path, int width, int height) {
   for (int y = 0; y < height; ++y) {
     std::copy_n(&pixels[(height - 1 - y) * row], row, &flipped[y * row]);
   }
-  return stbi_write_png(path.c_str(), width, height, 4, flipped.data(), static_cast<int>(row)) != 0;
+  std::string png;
+  const auto append = [](void* out, void* data, int size) {
+    static_cast<std::string*>(out)->append(static_cast<const char*>(data), static_cast<std::size_t>(size));
+  };
+  if (stbi_write_png_to_func(append, &png, width, height, 4, flipped.data(), static_cast<int>(row)) == 0) return false;
+  try {
+    digits::write_file_atomically(path, png);
+    return true;
+  } catch (const digits::Error&) {
+    return false;
+  }
 }
 
 }  // namespace app

@@ -3,7 +3,7 @@
 # formatting, native build (warnings as errors), unit + CLI + training smoke
 # + shipped-model + desktop tests (CTest), the core tests under ASan/UBSan,
 # the training layers and thread pool under TSan,
-# the two fuzz targets, the web build and the browser end-to-end test.
+# the three fuzz targets, the web build and the browser end-to-end test.
 # Idempotent; incremental builds make a second run quick.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -40,11 +40,11 @@ no_aslr=()
 if setarch "$(uname -m)" -R true 2>/dev/null; then no_aslr=(setarch "$(uname -m)" -R); fi
 TSAN_OPTIONS=halt_on_error=1 "${no_aslr[@]}" ./build-tsan/tests/train_tests "[fast_layers],[thread_pool],[dropout]"
 
-step "fuzzing the weight loader and the IDX reader (libFuzzer, fixed number of runs)"
+step "fuzzing the weight loader, the IDX reader and the image path (libFuzzer, fixed number of runs)"
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDIGITS_FUZZ=ON -DDIGITS_SANITIZE=ON \
   -DDIGITS_BUILD_APP=OFF -DDIGITS_BUILD_TRAINER=OFF >/dev/null
-cmake --build build-fuzz -j"$JOBS" --target weights_fuzz idx_fuzz
-mkdir -p build-fuzz/corpus/weights build-fuzz/corpus/idx
+cmake --build build-fuzz -j"$JOBS" --target weights_fuzz idx_fuzz image_fuzz
+mkdir -p build-fuzz/corpus/weights build-fuzz/corpus/idx build-fuzz/corpus/image
 head -c 4096 weights/mnist.dgw >build-fuzz/corpus/weights/head.dgw
 cp weights/mnist.dgw build-fuzz/corpus/weights/full.dgw
 cp weights/mnist-f16.dgw build-fuzz/corpus/weights/half.dgw
@@ -52,6 +52,13 @@ head -c 2000 .deps/mnist/t10k-images-idx3-ubyte >build-fuzz/corpus/idx/images
 head -c 100 .deps/mnist/t10k-labels-idx1-ubyte >build-fuzz/corpus/idx/labels
 ./build-fuzz/tests/weights_fuzz -runs=200000 -max_len=4096 -seed=1 build-fuzz/corpus/weights 2>&1 | tail -2
 ./build-fuzz/tests/idx_fuzz -runs=200000 -max_len=4096 -seed=1 build-fuzz/corpus/idx 2>&1 | tail -2
+# Images: an MNIST digit as binary PGM (8 and 16 bit) and as PNGs of the kinds drawing programs save;
+# every input is decoded, preprocessed and recognized, under a memory bound.
+{ printf 'P5\n28 28\n255\n'; head -c 800 .deps/mnist/t10k-images-idx3-ubyte | tail -c 784; } >build-fuzz/corpus/image/seven.pgm
+for kind in pgm16 gray16 palette-alpha rgba; do
+  python3 tests/cli/make_png.py "build-fuzz/corpus/image/seven-$kind" "$kind" build-fuzz/corpus/image/seven.pgm
+done
+./build-fuzz/tests/image_fuzz -runs=50000 -max_len=4096 -rss_limit_mb=1024 -seed=1 build-fuzz/corpus/image 2>&1 | tail -2
 
 step "web build"
 bash cmake/build-web.sh

@@ -13,6 +13,7 @@
 #include "digits/brush.h"
 #include "digits/error.h"
 #include "digits/idx.h"
+#include "digits/model.h"
 
 #define STB_IMAGE_WRITE_STATIC
 #define STB_IMAGE_WRITE_IMPLEMENTATION
@@ -141,12 +142,19 @@ void redraw_mnist(const std::uint8_t* digit, std::mt19937& rng, std::vector<floa
   }
 }
 
+// Encoded in memory and written through write_file_atomically, so an
+// interrupted run never leaves a half-written image in the set.
 void write_png(const std::string& path, const std::vector<float>& canvas) {
   std::vector<std::uint8_t> bytes(canvas.size());
   for (std::size_t i = 0; i < canvas.size(); ++i) bytes[i] = static_cast<std::uint8_t>(std::lround(255 * canvas[i]));
-  if (stbi_write_png(path.c_str(), kCanvas, kCanvas, 1, bytes.data(), kCanvas) == 0) {
-    throw Error(path + ": cannot write");
+  std::string png;
+  const auto append = [](void* out, void* data, int size) {
+    static_cast<std::string*>(out)->append(static_cast<const char*>(data), static_cast<std::size_t>(size));
+  };
+  if (stbi_write_png_to_func(append, &png, kCanvas, kCanvas, 1, bytes.data(), kCanvas) == 0) {
+    throw Error(path + ": cannot encode the PNG");
   }
+  write_file_atomically(path, png);
 }
 
 }  // namespace

@@ -4,10 +4,12 @@
 
 #include <algorithm>
 #include <cereal/archives/portable_binary.hpp>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <sstream>
@@ -42,8 +44,7 @@ void load_bytes(Archive& ar, std::string& s, std::size_t limit, const std::strin
   cereal::size_type n = 0;
   ar(cereal::make_size_tag(n));
   if (n > limit)
-    throw Error("truncated or corrupted: " + what + " claims " + std::to_string(n) +
-                " bytes, more than the file holds");
+    throw Error("corrupted: " + what + " claims " + std::to_string(n) + " bytes, more than the file holds");
   s.resize(n);
   ar(cereal::binary_data(&s[0], n));
 }
@@ -541,32 +542,56 @@ Model parse_model(const void* data, std::size_t size, const std::string& source)
     throw Error(source + ": " + std::to_string(size) + " bytes, larger than any weights file (limit " +
                 std::to_string(kMaxWeightFileBytes) + ")");
   }
+  if (size == 0) throw Error(source + ": empty file (0 bytes), not a weights file");
   const std::string bytes(static_cast<const char*>(data), size);
+  // The envelope: cereal's endianness byte, the magic, then version, checksum
+  // and payload length. A file that stops inside it, or before the payload
+  // length it states, was cut short; a payload that passes the checksum but
+  // ends early was written wrong (corrupted, not truncated).
+  const std::size_t magic_bytes = std::min<std::size_t>(size - 1, sizeof kMagic);
+  if (!std::equal(bytes.begin() + 1, bytes.begin() + 1 + static_cast<std::ptrdiff_t>(magic_bytes), kMagic)) {
+    throw Error(source + ": not a digits weights file (bad magic number)");
+  }
+  const auto truncated = [&](const std::string& detail) {
+    return Error(source + ": truncated weights file (" + std::to_string(size) + " bytes, " + detail + ")");
+  };
+  bool in_payload = false;
   try {
     std::istringstream in(bytes);
     cereal::PortableBinaryInputArchive envelope(in);
     char magic[4] = {};
-    envelope(cereal::binary_data(magic, sizeof magic));
-    if (!std::equal(magic, magic + 4, kMagic)) throw Error("not a digits weights file (bad magic number)");
     std::uint32_t version = 0;
     std::uint64_t checksum = 0;
-    envelope(version, checksum);
+    cereal::size_type length = 0;
+    try {
+      envelope(cereal::binary_data(magic, sizeof magic), version, checksum, cereal::make_size_tag(length));
+    } catch (const cereal::Exception&) {
+      throw truncated("it ends inside its header");
+    }
     if (version < 1 || version > kWeightFormatVersion) {
       throw Error("weight format version " + std::to_string(version) + " is not supported (this program reads 1 to " +
                   std::to_string(kWeightFormatVersion) + ")");
     }
-    std::string payload;
-    load_bytes(envelope, payload, size, "payload");
-    if (in.peek() != std::char_traits<char>::eof()) throw Error("unexpected bytes after the end of the model");
+    const auto header = static_cast<std::size_t>(in.tellg());
+    if (length > size - header) {
+      throw truncated("its header promises " + std::to_string(header + length));
+    }
+    std::string payload(static_cast<std::size_t>(length), '\0');
+    envelope(cereal::binary_data(&payload[0], payload.size()));
+    const bool trailing = in.peek() != std::char_traits<char>::eof();
+    if (trailing) throw Error("corrupted: unexpected bytes after the end of the model");
     if (fnv1a(payload) != checksum) throw Error("checksum mismatch: the file is corrupted");
+    in_payload = true;
     std::istringstream payload_in(payload);
     cereal::PortableBinaryInputArchive ar(payload_in);
     Model model = version >= 3 ? load_payload_v3(ar, payload.size()) : load_payload_v1(ar, version);
-    if (payload_in.peek() != std::char_traits<char>::eof()) throw Error("unexpected bytes after the metadata");
+    const bool extra = payload_in.peek() != std::char_traits<char>::eof();
+    if (extra) throw Error("corrupted: unexpected bytes after the metadata");
     validate_model(model, source);
     return model;
   } catch (const cereal::Exception&) {
-    throw Error(source + ": truncated weights file (" + std::to_string(size) + " bytes)");
+    if (!in_payload) throw truncated("it ends early");
+    throw Error(source + ": corrupted: the model data ends early, yet its checksum matches (it was written so)");
   } catch (const Error& e) {
     const std::string what = e.what();
     if (what.compare(0, source.size(), source) == 0) throw;
@@ -575,8 +600,15 @@ Model parse_model(const void* data, std::size_t size, const std::string& source)
 }
 
 std::string read_file(const std::string& path, std::size_t max_bytes) {
+  // A directory opens as a stream on Linux and reports a nonsense size.
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) throw Error(path + ": cannot open for reading (it is a directory)");
+  errno = 0;
   std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in) throw Error(path + ": cannot open for reading");
+  if (!in) {
+    const std::string reason = errno != 0 ? std::string(" (") + std::strerror(errno) + ")" : "";
+    throw Error(path + ": cannot open for reading" + reason);
+  }
   const std::streamoff size = in.tellg();
   if (size < 0) throw Error(path + ": cannot open for reading (not a regular file?)");
   if (static_cast<std::uint64_t>(size) > max_bytes) {

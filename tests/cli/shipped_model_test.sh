@@ -7,11 +7,24 @@
 set -euo pipefail
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
+# Every check ends in an explicit exit 1: none relies on being the last line.
+failures=0
 for weights in mnist.dgw mnist-f16.dgw; do
   json=$("$1" evaluate --json --weights "$2/weights/$weights" --data "$2/.deps/mnist")
-  accuracy=$(sed -E 's/.*"accuracy":([0-9.eE+-]+).*/\1/' <<<"$json")
-  echo "weights/$weights test accuracy: $accuracy (floor $3)"
-  awk -v a="$accuracy" -v f="$3" 'BEGIN { exit !(a >= f) }'
+  accuracy=$(sed -nE 's/.*"accuracy":([0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?)[,}].*/\1/p' <<<"$json")
+  # A number (not the whole line when the key is missing) at or above the floor.
+  if [ -n "$accuracy" ] && awk -v a="$accuracy" -v f="$3" 'BEGIN { exit !(a + 0 >= f + 0) }'; then
+    echo "ok   weights/$weights test accuracy: $accuracy (floor $3)"
+  else
+    echo "FAIL weights/$weights test accuracy: '$accuracy' (floor $3) from: $json"
+    failures=$((failures + 1))
+  fi
 done
 "$1" convert --half --data "$2/.deps/mnist" "$2/weights/mnist.dgw" "$TMP/half.dgw"
-cmp "$TMP/half.dgw" "$2/weights/mnist-f16.dgw" && echo "weights/mnist-f16.dgw is the float16 conversion of weights/mnist.dgw"
+if cmp "$TMP/half.dgw" "$2/weights/mnist-f16.dgw"; then
+  echo "ok   weights/mnist-f16.dgw is the float16 conversion of weights/mnist.dgw"
+else
+  echo "FAIL weights/mnist-f16.dgw differs from the float16 conversion of weights/mnist.dgw"
+  failures=$((failures + 1))
+fi
+[ $failures -eq 0 ] || exit 1

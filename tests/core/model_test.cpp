@@ -161,3 +161,25 @@ TEST_CASE("a missing file or unwritable path is a clear error", "[core][model]")
   REQUIRE_THROWS_WITH(load_model("/nonexistent/x.dgw"), Contains("/nonexistent/x.dgw") && Contains("cannot open"));
   REQUIRE_THROWS_WITH(save_model(testing::random_model(8), "/nonexistent/dir/x.dgw"), Contains("cannot write"));
 }
+
+// What the CLI and the page tell a user: an empty file, a file cut short and
+// a file whose bytes were changed are three different problems.
+TEST_CASE("empty, truncated and corrupted files are each named as such", "[core][model]") {
+  const std::string good = serialize_model(testing::random_model(5));
+  REQUIRE_THROWS_WITH(parse(""), Contains("test.dgw: empty file"));
+  for (std::size_t n = 1; n < good.size(); n += (n < 64 ? 1 : 4099)) {
+    INFO("length " << n);
+    REQUIRE_THROWS_WITH(parse(good.substr(0, n)),
+                        Contains("test.dgw: truncated weights file") && !Contains("corrupted"));
+  }
+  std::string flipped = good;
+  flipped[good.size() / 2] ^= 0x10;
+  REQUIRE_THROWS_WITH(parse(flipped), Contains("checksum mismatch: the file is corrupted") && !Contains("truncated"));
+  // A payload cut short whose length field and checksum were rewritten to
+  // match: the file is whole, what it holds is wrong.
+  std::string short_payload = good.substr(0, testing::first_tensor_offset() + 64);
+  const std::uint64_t length = short_payload.size() - testing::kPayloadOffset;
+  std::memcpy(&short_payload[testing::kPayloadOffset - 8], &length, 8);
+  testing::fix_checksum(short_payload);
+  REQUIRE_THROWS_WITH(parse(short_payload), Contains("test.dgw: corrupted") && !Contains("truncated"));
+}

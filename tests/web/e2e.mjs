@@ -64,21 +64,43 @@ try {
   await page.keyboard.press('Delete');
   await waitForLabel(page, (l) => l === '', 3000);
 
-  // A corrupt weights file: an error is shown, the previous model keeps predicting.
+  // Bad weights files: each refusal says what is wrong with the file, by
+  // name, and the previous model keeps predicting.
   const good = fs.readFileSync(path.resolve(site, '../../weights/mnist.dgw'));
-  const bad = Buffer.from(good.subarray(0, Math.floor(good.length / 2)));
-  await page.setInputFiles('#weights-file', { name: 'corrupt.dgw', mimeType: 'application/octet-stream', buffer: bad });
-  await page.waitForSelector('#error:not([hidden])', { timeout: 5000 });
-  const errorText = await page.textContent('#error');
-  check(/corrupt\.dgw/.test(errorText) && /truncated/.test(errorText), `corrupt file reported: "${errorText}"`);
+  const pick = (name, buffer) => page.setInputFiles('#weights-file', { name, mimeType: 'application/octet-stream', buffer });
+  const flipped = Buffer.from(good);
+  flipped[5000] ^= 0x55;
+  const refusals = [
+    ['truncated', () => pick('half.dgw', Buffer.from(good.subarray(0, Math.floor(good.length / 2)))),
+      /half\.dgw: truncated weights file/],
+    ['empty', () => pick('empty.dgw', Buffer.alloc(0)), /empty\.dgw: empty file/],
+    ['corrupted', () => pick('flipped.dgw', flipped), /flipped\.dgw: checksum mismatch: the file is corrupted/],
+    ['over the size limit', () => pick('huge.dgw', Buffer.alloc(9 << 20)), /huge\.dgw: 9437184 bytes, more than the limit/],
+    // A dropped file the browser cannot read (deleted or unreadable since it was picked).
+    ['unreadable', () => page.evaluate(() => {
+      const file = new File(['x'], 'gone.dgw');
+      file.arrayBuffer = () => Promise.reject(new DOMException('the file is gone', 'NotReadableError'));
+      const drop = new Event('drop', { cancelable: true });
+      Object.defineProperty(drop, 'dataTransfer', { value: { files: [file] } });
+      document.getElementById('stage').dispatchEvent(drop);
+    }), /gone\.dgw: cannot open for reading/],
+  ];
+  for (const [what, load, expected] of refusals) {
+    await load();
+    const shown = await page.waitForFunction((source) => {
+      const box = document.getElementById('error');
+      return !box.hidden && new RegExp(source).test(box.textContent) && box.textContent;
+    }, expected.source, { timeout: 5000 }).then((h) => h.jsonValue(), () => page.textContent('#error'));
+    check(expected.test(shown), `${what} weights file reported: "${shown}"`);
+  }
   await drawMouse(page, rect, strokes['0']);
   const after = await waitForLabel(page, (l) => l !== '', 5000);
-  check(after === '0', `previous model still predicts after the bad file (0 -> ${after})`);
+  check(after === '0', `previous model still predicts after the bad files (0 -> ${after})`);
 
   // A good file loads and clears the error.
-  await page.setInputFiles('#weights-file', { name: 'mnist.dgw', mimeType: 'application/octet-stream', buffer: good });
-  await page.waitForSelector('#error[hidden]', { state: 'attached', timeout: 5000 });
-  check(true, 'loading a valid weights file clears the error');
+  await pick('mnist.dgw', good);
+  const cleared = await page.waitForSelector('#error[hidden]', { state: 'attached', timeout: 5000 }).then(() => true, () => false);
+  check(cleared, `loading a valid weights file clears the error ("${cleared ? '' : await page.textContent('#error')}")`);
 
   check(consoleErrors.length === 0, `no console errors (${consoleErrors.join(' | ')})`);
   check(foreignRequests.length === 0, `no non-local requests (${foreignRequests.join(' ')})`);

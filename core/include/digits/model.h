@@ -103,7 +103,10 @@ void save_model(const Model& model, const std::string& path, TensorEncoding enco
 std::uint16_t float_to_half(float value);
 float half_to_float(std::uint16_t half);
 
-// Shared by every writer of the project: temp file + fsync-free rename.
+// Writes to `path`.tmp, then renames it into place, so a reader never sees a
+// half-written file and an interrupted write leaves the old one. No fsync:
+// it survives this program being killed, not the machine losing power.
+// Weights, checkpoints, reports, the drawn-digit set and screenshots use it.
 void write_file_atomically(const std::string& path, const std::string& bytes);
 // Throws "cannot open" when the file cannot be read, and refuses a file
 // larger than `max_bytes` before reading it.
