@@ -170,14 +170,13 @@ int main(int argc, char** argv) {
   train_cmd->add_option("--limit", t.limit, "use only the first N training images (0: all)")->capture_default_str();
   train_cmd->add_flag("--no-augment", no_augment, "train on the images as they are");
   t.fashion_dir = kDefaultFashion;
-  t.init = DIGITS_SOURCE_DIR "/weights/history/mnist-v1.dgw";
   train_cmd->add_option("--styles", t.style_fraction, "world-style digits per MNIST image (0: none)")
       ->capture_default_str();
   train_cmd->add_option("--negatives", t.negative_fraction, "not-a-digit examples per MNIST image (0: none)")
       ->capture_default_str();
   train_cmd->add_option("--fashion", t.fashion_dir, "Fashion-MNIST folder for negatives (\"\": none)")
       ->capture_default_str();
-  train_cmd->add_option("--init", t.init, "start from this weights file (\"\": random weights)")->capture_default_str();
+  train_cmd->add_option("--init", t.init, "start from this weights file instead of random weights");
   train_cmd->add_flag("--resume", t.resume, "continue from the checkpoint if there is one");
   train_cmd->add_flag("--stock-layers", t.stock_kernels, "use tiny-dnn's own layer kernels (slow; for comparison)");
 

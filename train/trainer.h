@@ -16,14 +16,12 @@ struct TrainOptions {
   std::string data_dir;
   std::string output = "weights/mnist.dgw";
   std::string checkpoint;  // default: <output>.ckpt
-  // The shipped model's recipe: the previous model (30 epochs from scratch on
-  // MNIST, weights/history/mnist-v1.dgw) taught the world's styles and
-  // not-a-digit examples for 10 more epochs. (--init "" --epochs 30 --lr 1e-3
-  // --lr-decay 0.9 --patience 8 trains from scratch.)
-  int epochs = 10;
+  // The shipped model's recipe (from random weights; --init starts from a
+  // weights file instead, e.g. to teach an older model the styles).
+  int epochs = 30;
   int batch_size = 32;
-  float learning_rate = 5e-4f;
-  float lr_decay = 0.8f;  // learning rate multiplied by this after every epoch
+  float learning_rate = 1e-3f;
+  float lr_decay = 0.9f;  // learning rate multiplied by this after every epoch
   std::uint32_t seed = 1;
   bool augment = true;
   // World handwriting styles (train/styles.h) added to every epoch, as a
@@ -31,7 +29,7 @@ struct TrainOptions {
   float style_fraction = 0.2f;
   // "Not a digit" examples (train/negatives.h) trained towards a uniform
   // output (outlier exposure), as a fraction of the MNIST training images.
-  float negative_fraction = 0.15f;
+  float negative_fraction = 0.3f;
   std::string fashion_dir;  // Fashion-MNIST IDX folder for negatives ("" = none)
   std::string init;         // start from this weights file instead of random weights
   int validation = 5000;    // images held out of the training set

@@ -10,7 +10,7 @@ trap 'rm -rf "$TMP"' EXIT
 failures=0
 ok() { echo "ok   $*"; }
 fail() { echo "FAIL $*"; failures=$((failures + 1)); }
-args=(--limit 800 --validation 200 --seed 7 --init "")
+args=(--limit 800 --validation 200 --seed 7)
 
 "$DIGITS" train "${args[@]}" --epochs 3 --output "$TMP/straight.dgw" 2>"$TMP/straight.log" ||
   { cat "$TMP/straight.log"; fail "training failed"; exit 1; }
@@ -35,7 +35,7 @@ b=$("$DIGITS" evaluate --json --weights "$TMP/resumed.dgw") || fail "resumed wei
 [ -n "$a" ] && [ "$a" = "$b" ] && ok "both weights files load and give identical test metrics" || fail "metrics differ"
 
 # A resume with different options is refused rather than silently mixed.
-err=$("$DIGITS" train --limit 800 --validation 200 --seed 8 --init "" --epochs 4 --resume --output "$TMP/resumed.dgw" 2>&1)
+err=$("$DIGITS" train --limit 800 --validation 200 --seed 8 --epochs 4 --resume --output "$TMP/resumed.dgw" 2>&1)
 [ $? -ne 0 ] && grep -q "different options" <<<"$err" && ok "resume with another seed refused" || fail "resume with another seed: $err"
 # A corrupt checkpoint is an error, not a crash.
 head -c 100 "$TMP/resumed.dgw.ckpt" >"$TMP/bad.ckpt"

@@ -91,3 +91,20 @@ TEST_CASE("an MNIST-sized input passes through nearly unchanged", "[core][prepro
   REQUIRE_FALSE(a.empty);
   CHECK(a.ink.width <= 20);
 }
+
+TEST_CASE("a fine pen on a large drawing gives strokes as wide as a normal pen's", "[core][preprocess]") {
+  auto mass = [](const Preprocessed& p) {
+    double m = 0;
+    for (float v : p.image) m += v;
+    return m;
+  };
+  const auto normal = preprocess(draw_seven(400, 50, 50, 300, 22.5f).data(), 400, 400);
+  const auto fine = preprocess(draw_seven(400, 50, 50, 300, 2.0f).data(), 400, 400);
+  REQUIRE_FALSE(fine.empty);
+  // Scaled to 20 px, a 2 px line would be 0.13 px wide: thickened, it keeps
+  // most of a normal digit's ink, and still looks like the same seven.
+  CHECK(mass(fine) > 0.5 * mass(normal));
+  CHECK(difference(fine, normal) < 0.1);
+  // A normal pen is left as it is: the box is the ink's.
+  CHECK(normal.ink.width < 300);
+}
