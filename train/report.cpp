@@ -30,7 +30,8 @@ std::string markdown_report(const ModelMetadata& m, const std::vector<EpochLog>&
   os << "# Model report\n\n";
   os << "| | |\n|---|---|\n";
   os << "| Test accuracy | **" << percent(m.test_accuracy) << "** |\n";
-  os << "| Validation accuracy | " << percent(m.validation_accuracy) << " |\n";
+  os << "| Validation accuracy (MNIST and, when trained with styles, the style digits, averaged) | "
+     << percent(m.validation_accuracy) << " |\n";
   os << "| Epochs (best restored) | " << m.epochs << " |\n";
   os << "| Training time | " << fixed(m.train_seconds / 60.0, 1) << " min |\n";
   os << "| Dataset | " << m.dataset << " |\n";
@@ -39,7 +40,8 @@ std::string markdown_report(const ModelMetadata& m, const std::vector<EpochLog>&
   os << "| Architecture | `" << arch.descriptor << "` |\n";
   os << "| Parameters | " << arch.parameter_count() << " |\n\n";
   if (!history.empty()) {
-    os << "## Epochs\n\n| epoch | loss | train acc | val acc | seconds | images/s |\n|---|---|---|---|---|---|\n";
+    os << "## Epochs\n\n| epoch | loss | train acc | val acc (MNIST+style)/2 | seconds | images/s "
+          "|\n|---|---|---|---|---|---|\n";
     for (const EpochLog& e : history) {
       os << "| " << e.epoch << " | " << fixed(e.loss, 4) << " | " << percent(e.train_accuracy) << " | "
          << percent(e.validation_accuracy) << " | " << fixed(e.seconds, 0) << " | " << fixed(e.images_per_second, 0)
