@@ -48,6 +48,7 @@ class Saliency {
  private:
   std::vector<std::vector<float>> gradients_;  // d logit / d each layer's output
   std::vector<float> pre_activation_;          // the same, through a layer's ReLU
+  std::vector<float> padded_, flipped_;        // a convolution's padded gradient and flipped kernel
   std::array<float, kCamSide * kCamSide> cam_{};
   std::array<float, kImageSize> input_gradient_{}, map_{};
   int conv4_ = 0;
