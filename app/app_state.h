@@ -8,6 +8,7 @@
 
 #include "canvas.h"
 #include "panel_inside.h"
+#include "panel_learn.h"
 #include "recognizer.h"
 #include "texture.h"
 
@@ -43,6 +44,7 @@ struct AppState {
   std::string notice;  // last non-error message (e.g. which model was loaded)
   Texture canvas_texture, input_texture;
   InsidePanel inside;  // "Inside the network" and the saliency overlay (panel_inside.h)
+  LearnPanel learn;    // "Learn my handwriting" (panel_learn.h)
   std::uint64_t uploaded_version = ~std::uint64_t{0};
   std::uint64_t published_generation = ~std::uint64_t{0};  // the reading and selection last shown and published
   int published_selected = -1;

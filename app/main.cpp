@@ -19,6 +19,7 @@
 #ifndef __EMSCRIPTEN__
 #include "screenshot.h"
 #endif
+#include "storage.h"
 
 #ifdef __EMSCRIPTEN__
 #include <emscripten.h>
@@ -92,6 +93,8 @@ void handle_event(Runtime& rt, const SDL_Event& e) {
         s.inside.open = !s.inside.open;
       else if (key == SDLK_g)
         app::toggle_saliency_method(s.inside);
+      else if (key >= SDLK_0 && key <= SDLK_9 && !ctrl)
+        app::teach(s, static_cast<int>(key - SDLK_0));  // "this is a 4": learn my handwriting
       break;
     }
     case SDL_DROPFILE:
@@ -115,6 +118,7 @@ void frame(void* arg) {
     ImGui_ImplSDL2_ProcessEvent(&e);
     handle_event(rt, e);
   }
+  app::update_learning(rt.state);
   app::update_prediction(rt.state);
 
   ImGui_ImplOpenGL3_NewFrame();
@@ -223,6 +227,7 @@ int main(int argc, char** argv) {
 
   app::load_weights(rt.state, embedded_weights, embedded_weights_size, "shipped model (" DIGITS_WEIGHTS_NAME ")");
   if (!weights_path.empty()) app::load_weights_file(rt.state, weights_path);
+  app::storage::request_personal(rt.state);  // a personal model from an earlier visit, if any
   if (!sample.empty()) {
     rt.state.rng.seed(static_cast<unsigned>(std::stoul(sample)));
     app::load_random_sample(rt.state);

@@ -14,6 +14,7 @@
 #include "digits/architecture.h"
 #include "embedded.h"
 #include "fonts.h"
+#include "panel_learn.h"
 
 namespace app {
 namespace {
@@ -360,6 +361,7 @@ void digit_panel(AppState& s, const Fonts& fonts, float width) {
   }
   heading("Probabilities");
   histogram(d, width, std::clamp(width * 0.55f, 110.0f, 190.0f));
+  learn_from_histogram(s, width);  // a click on a bar teaches that digit (panel_learn.h)
   heading("What the model sees (28x28)");
   const float img = std::min(width, 168.0f);
   ImGui::Image(s.input_texture.id(), ImVec2(img, img));
@@ -427,6 +429,7 @@ void draw_ui(AppState& s, const Fonts& fonts) {
     digit_panel(s, fonts, ImGui::GetContentRegionAvail().x);
     inside_panel(s, ImGui::GetContentRegionAvail().x);
     ImGui::Spacing();
+    learn_panel(s);
     sidebar(s);
     drag_to_scroll(s, kResultPanel);
     ImGui::EndChild();
@@ -438,6 +441,7 @@ void draw_ui(AppState& s, const Fonts& fonts) {
     number_panel(s, fonts, w);
     digit_panel(s, fonts, w);
     inside_panel(s, w);
+    learn_panel(s);
     sidebar(s);
   }
   drag_to_scroll(s, kRootPanel);

@@ -18,6 +18,8 @@ struct FinetuneOptions {
   std::string test;           // optional folder of held-out drawings, scored before and after
   int replay = 1000;          // MNIST training digits mixed into every batch
   int steps_per_example = 0;  // 0: FineTuner's default
+  float learning_rate = 0;    // 0: FineTuner's default
+  float user_share = 0;       // 0: FineTuner's default
   std::uint32_t seed = 1;
 };
 

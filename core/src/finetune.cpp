@@ -129,6 +129,8 @@ FineTuner::Cached FineTuner::cache(const Image& image, int label) {
   return {network_.layers()[pool2_].output, label};
 }
 
+void FineTuner::add_replay(const Image& image, int label) { replay_.push_back(cache(image, label)); }
+
 void FineTuner::add_example(const Image& image, int label, bool queue_steps) {
   user_.push_back(cache(image, label));
   examples_.push_back({image, label});

@@ -1,0 +1,55 @@
+// "Learn my handwriting": the user says what the selected digit is (its key
+// 0-9, or a click on its bar in the histogram); the example joins the user's
+// examples and the network's dense layers adapt to them, mixed with the
+// embedded MNIST digits so it does not forget the rest (core's
+// digits::FineTuner). The training steps are spread over frames within a time
+// budget, so the page keeps drawing. When they are done the personal model
+// becomes the active one and is stored (app/storage.h); "Forget my
+// handwriting" restores the shipped model, "Export" saves the personal one.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "digits/finetune.h"
+
+namespace app {
+
+struct AppState;
+
+struct LearnPanel {
+  std::unique_ptr<digits::FineTuner> tuner;     // made at the first example
+  std::vector<digits::LabelledImage> examples;  // every example taught (or restored)
+  std::size_t replay_added = 0;                 // embedded digits given to the tuner so far
+  std::uint64_t tuned_generation = 0;           // s.model_generation the tuner works on
+  bool training = false;                        // steps ran since the personal model was last made
+  std::string message;                          // "Learned: 4 (12 examples)"
+  double step_ms = 0;                           // mean time of one training step, last frame with steps
+  int steps_last_frame = 0;
+  int published_examples = -1;                    // data-personal-examples last published
+  static constexpr double kFrameBudgetMs = 8.0;   // training time per frame
+  static constexpr double kIdleBudgetMs = 3.0;    // preparing reminder digits while nothing trains
+  static constexpr std::size_t kMinReplay = 100;  // reminder digits ready before the first step
+};
+
+// Teaches `label` for the selected digit of the reading.
+void teach(AppState& s, int label);
+// Once per frame, before the reading: replay digits, training steps within
+// the budget, then the personal model made active and stored.
+void update_learning(AppState& s);
+// The sidebar section: the active model, the last message, Forget and Export.
+void learn_panel(AppState& s);
+// Call right after the histogram (the last item): a click on a bar teaches
+// that class. `width` is the histogram's width.
+void learn_from_histogram(AppState& s, float width);
+// A stored personal model and its examples (app/storage.h) arrive: made
+// active when valid; otherwise discarded with a message, the shipped model stays.
+void restore_personal(AppState& s, const void* model, std::size_t model_size, const void* examples,
+                      std::size_t examples_size);
+// Restores the shipped model and deletes the stored personal one.
+void forget_handwriting(AppState& s);
+
+}  // namespace app
