@@ -175,9 +175,10 @@ TEST_CASE("empty, truncated and corrupted files are each named as such", "[core]
   std::string flipped = good;
   flipped[good.size() / 2] ^= 0x10;
   REQUIRE_THROWS_WITH(parse(flipped), Contains("checksum mismatch: the file is corrupted") && !Contains("truncated"));
-  // A payload cut short whose length field and checksum were rewritten to
-  // match: the file is whole, what it holds is wrong.
-  std::string short_payload = good.substr(0, testing::first_tensor_offset() + 64);
+  // A payload cut one float short inside the first tensor, its length field
+  // and checksum rewritten to match: the file is whole, what it holds is wrong.
+  const std::size_t first_values = reference_architecture().tensors[0].size;
+  std::string short_payload = good.substr(0, testing::first_tensor_offset() + 4 * first_values - 4);
   const std::uint64_t length = short_payload.size() - testing::kPayloadOffset;
   std::memcpy(&short_payload[testing::kPayloadOffset - 8], &length, 8);
   testing::fix_checksum(short_payload);
