@@ -17,6 +17,7 @@
 #include <numeric>
 #include <random>
 #include <sstream>
+#include <tuple>
 
 #include "digits/digit_score.h"
 #include "digits/error.h"
@@ -470,15 +471,23 @@ int run_calibrate(const CalibrateOptions& o) {
 
   struct Method {
     std::string name;
-    bool energy, distance, storable;
+    bool energy = false, distance = false, storable = false;
     std::array<float, 3> weights{};
     double fit_auroc = 0, held_auroc = 0, threshold = 0, reject = 0, accept_mnist = 0;
     std::vector<double> accept_extra;
   };
-  std::vector<Method> methods = {{"max-softmax", false, false, false},
-                                 {"energy", true, false, true},
-                                 {"mahalanobis", false, true, true},
-                                 {"mahalanobis+energy", true, true, true}};
+  std::vector<Method> methods;
+  for (const auto& [name, energy, distance] : {std::tuple<const char*, bool, bool>{"max-softmax", false, false},
+                                               {"energy", true, false},
+                                               {"mahalanobis", false, true},
+                                               {"mahalanobis+energy", true, true}}) {
+    Method m;
+    m.name = name;
+    m.energy = energy;
+    m.distance = distance;
+    m.storable = energy || distance;
+    methods.push_back(m);
+  }
   for (Method& m : methods) {
     auto score = [&](const Signals& s) { return m.storable ? logistic_scores(s, m.weights) : s.max_probability; };
     if (m.storable) m.weights = fit_logistic(fit_pos, fit_neg, m.energy, m.distance);
