@@ -76,8 +76,9 @@ void composite(const Decoded& in, std::size_t count, std::uint8_t* out) {
 // chunk is empty: undefined behaviour (found by tests/fuzz/image_fuzz) that
 // lets the compiler drop stb's own "no IDAT" check that follows. Empty IDAT
 // chunks carry nothing, so a PNG that has any is decoded from a copy without
-// them; returns "" when there are none (the usual case: no copy).
-std::string without_empty_idat(const std::uint8_t* bytes, std::size_t size) {
+// them; returns "" when there are none. The walk also refuses a chunk that
+// claims more bytes than the file has left.
+std::string without_empty_idat(const std::uint8_t* bytes, std::size_t size, const std::string& name) {
   static const std::uint8_t signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
   if (size < 8 || !std::equal(signature, signature + 8, bytes)) return {};
   std::string kept(reinterpret_cast<const char*>(bytes), 8);
@@ -86,11 +87,17 @@ std::string without_empty_idat(const std::uint8_t* bytes, std::size_t size) {
   while (size - pos >= 12) {
     const std::size_t length = (std::size_t{bytes[pos]} << 24) | (std::size_t{bytes[pos + 1]} << 16) |
                                (std::size_t{bytes[pos + 2]} << 8) | bytes[pos + 3];
-    if (length > size - pos - 12) break;  // a broken chunk: stb reports it
+    // stb would allocate a chunk's claimed length (up to 2 GB) before reading it.
+    if (length > size - pos - 12) {
+      throw Error(name + ": truncated or corrupt PNG (a chunk claims " + std::to_string(length) + " bytes, " +
+                  std::to_string(size - pos - 12) + " remain)");
+    }
     const bool empty_idat = length == 0 && std::equal(bytes + pos + 4, bytes + pos + 8, "IDAT");
     if (!empty_idat) kept.append(reinterpret_cast<const char*>(bytes + pos), 12 + length);
     dropped = dropped || empty_idat;
+    const bool end = std::equal(bytes + pos + 4, bytes + pos + 8, "IEND");
     pos += 12 + length;
+    if (end) break;  // what follows IEND is not read
   }
   if (!dropped) return {};
   kept.append(reinterpret_cast<const char*>(bytes + pos), size - pos);
@@ -126,7 +133,7 @@ GrayImage decode_gray_image(const void* data, std::size_t size, const std::strin
                 std::to_string(kMaxImageFileBytes) + " bytes for an image");
   }
   const auto* bytes = static_cast<const stbi_uc*>(data);
-  const std::string cleaned = without_empty_idat(bytes, size);
+  const std::string cleaned = without_empty_idat(bytes, size, name);
   if (!cleaned.empty()) bytes = reinterpret_cast<const stbi_uc*>(cleaned.data());
   const int length = static_cast<int>(cleaned.empty() ? size : cleaned.size());
   if (!pnm_header_numbers_fit(bytes, size)) {
