@@ -50,8 +50,8 @@ cp weights/mnist.dgw build-fuzz/corpus/weights/full.dgw
 cp weights/mnist-f16.dgw build-fuzz/corpus/weights/half.dgw
 head -c 2000 .deps/mnist/t10k-images-idx3-ubyte >build-fuzz/corpus/idx/images
 head -c 100 .deps/mnist/t10k-labels-idx1-ubyte >build-fuzz/corpus/idx/labels
-./build-fuzz/tests/weights_fuzz -runs=200000 -max_len=4096 -seed=1 build-fuzz/corpus/weights 2>&1 | tail -2
-./build-fuzz/tests/idx_fuzz -runs=200000 -max_len=4096 -seed=1 build-fuzz/corpus/idx 2>&1 | tail -2
+./build-fuzz/tests/weights_fuzz -runs=200000 -max_len=4096 -seed=1 -artifact_prefix=build-fuzz/ build-fuzz/corpus/weights 2>&1 | tail -2
+./build-fuzz/tests/idx_fuzz -runs=200000 -max_len=4096 -seed=1 -artifact_prefix=build-fuzz/ build-fuzz/corpus/idx 2>&1 | tail -2
 # Images: an MNIST digit as binary PGM (8 and 16 bit) and as PNGs of the kinds drawing programs save;
 # every input is decoded, preprocessed and recognized, under a memory bound.
 { printf 'P5\n28 28\n255\n'; head -c 800 .deps/mnist/t10k-images-idx3-ubyte | tail -c 784; } >build-fuzz/corpus/image/seven.pgm
@@ -59,8 +59,8 @@ for kind in pgm16 gray16 palette-alpha rgba; do
   python3 tests/cli/make_png.py "build-fuzz/corpus/image/seven-$kind" "$kind" build-fuzz/corpus/image/seven.pgm
 done
 # Memory: no single allocation over 512 MB, the process (with ASan's quarantine) under 2 GB.
-./build-fuzz/tests/image_fuzz -runs=20000 -max_len=4096 -malloc_limit_mb=512 -rss_limit_mb=2048 -seed=1 \
-  build-fuzz/corpus/image 2>&1 | tail -2
+./build-fuzz/tests/image_fuzz -runs=4000 -max_len=4096 -malloc_limit_mb=512 -rss_limit_mb=2048 -seed=1 \
+  -artifact_prefix=build-fuzz/ build-fuzz/corpus/image 2>&1 | tail -2
 
 step "web build"
 bash cmake/build-web.sh
