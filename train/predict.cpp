@@ -2,6 +2,7 @@
 #include "predict.h"
 
 #include <algorithm>
+#include <new>
 #include <cctype>
 #include <filesystem>
 #include <iomanip>
@@ -111,6 +112,11 @@ int predict_command(const std::string& weights, const std::vector<std::string>& 
       }
     } catch (const Error& e) {
       std::cerr << "skipped " << e.what() << '\n';
+      ++failures;
+    } catch (const std::bad_alloc&) {
+      // An image within the size limits can still outgrow a tight memory
+      // limit while it is read; the next file may fit.
+      std::cerr << "skipped " << file << ": not enough memory to read this image\n";
       ++failures;
     }
   }
