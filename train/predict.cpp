@@ -2,11 +2,11 @@
 #include "predict.h"
 
 #include <algorithm>
-#include <new>
 #include <cctype>
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
+#include <new>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
