@@ -4,19 +4,11 @@
 // weights file while the previous model keeps working, save a screenshot.
 //   node e2e.mjs SITE_DIR ARTIFACT_DIR
 import { chromium } from 'playwright-core';
-import { startServer, launchBrowser, strokes, drawMouse, drawTouch, touchDrag, waitForLabel, canvasRect } from './page.mjs';
+import { testRun, startServer, launchBrowser, strokes, drawMouse, drawTouch, touchDrag, waitForLabel, canvasRect } from './page.mjs';
 import fs from 'node:fs';
 import path from 'node:path';
 
-const site = path.resolve(process.argv[2] ?? '../../build-web/site');
-const artifacts = path.resolve(process.argv[3] ?? '../../build-web/artifacts');
-fs.mkdirSync(artifacts, { recursive: true });
-
-const failures = [];
-function check(condition, message) {
-  console.log(`${condition ? 'ok  ' : 'FAIL'} ${message}`);
-  if (!condition) failures.push(message);
-}
+const { site, artifacts, failures, check } = testRun(process.argv);
 
 const { server, url } = await startServer(site);
 const browser = await launchBrowser(chromium);

@@ -4,19 +4,10 @@
 // the runner-up's map (Shift+S) differs, and that nothing logs an error.
 //   node e2e_inside.mjs SITE_DIR ARTIFACT_DIR
 import { chromium } from 'playwright-core';
-import { startServer, launchBrowser, strokes, drawMouse, waitForLabel, canvasRect } from './page.mjs';
-import fs from 'node:fs';
+import { testRun, startServer, launchBrowser, strokes, drawMouse, waitForLabel, canvasRect } from './page.mjs';
 import path from 'node:path';
 
-const site = path.resolve(process.argv[2] ?? '../../build-web/site');
-const artifacts = path.resolve(process.argv[3] ?? '../../build-web/artifacts');
-fs.mkdirSync(artifacts, { recursive: true });
-
-const failures = [];
-function check(condition, message) {
-  console.log(`${condition ? 'ok  ' : 'FAIL'} ${message}`);
-  if (!condition) failures.push(message);
-}
+const { site, artifacts, failures, check } = testRun(process.argv);
 
 // Decodes two same-sized PNG screenshots in a scratch page and compares them:
 // how many pixels differ, and how many are "warm" (red well above blue, the

@@ -5,20 +5,11 @@
 // phone gets a drawing area across its screen. Screenshots go to ARTIFACT_DIR.
 //   node e2e_reading.mjs SITE_DIR ARTIFACT_DIR
 import { chromium } from 'playwright-core';
-import { startServer, launchBrowser, strokes, numberStrokes, drawMouse, drawTouch, waitForAttribute, canvasRect }
+import { testRun, startServer, launchBrowser, strokes, numberStrokes, drawMouse, drawTouch, waitForAttribute, canvasRect }
   from './page.mjs';
-import fs from 'node:fs';
 import path from 'node:path';
 
-const site = path.resolve(process.argv[2] ?? '../../build-web/site');
-const artifacts = path.resolve(process.argv[3] ?? '../../build-web/artifacts');
-fs.mkdirSync(artifacts, { recursive: true });
-
-const failures = [];
-function check(condition, message) {
-  console.log(`${condition ? 'ok  ' : 'FAIL'} ${message}`);
-  if (!condition) failures.push(message);
-}
+const { site, artifacts, failures, check } = testRun(process.argv);
 
 async function attributes(page) {
   return page.evaluate(() => {

@@ -7,6 +7,20 @@ import path from 'node:path';
 
 const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.png': 'image/png' };
 
+// What every browser test starts with: the site and artifact folders from
+// the command line (SITE_DIR ARTIFACT_DIR), and check() collecting failures.
+export function testRun(argv) {
+  const site = path.resolve(argv[2] ?? '../../build-web/site');
+  const artifacts = path.resolve(argv[3] ?? '../../build-web/artifacts');
+  fs.mkdirSync(artifacts, { recursive: true });
+  const failures = [];
+  function check(condition, message) {
+    console.log(`${condition ? 'ok  ' : 'FAIL'} ${message}`);
+    if (!condition) failures.push(message);
+  }
+  return { site, artifacts, failures, check };
+}
+
 export function startServer(root) {
   const server = http.createServer((req, res) => {
     const file = path.join(root, decodeURIComponent(new URL(req.url, 'http://x').pathname));
