@@ -10,23 +10,12 @@
 
 #include "digits/inference.h"
 #include "tiny_network.h"
+#include "tiny_test_models.h"
 
 using namespace digits;
 namespace td = tiny_dnn;
 
 namespace {
-
-Model with_statistics(train::TinyNetwork& t, unsigned seed) {
-  Model m = train::extract_parameters(t);
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> u(0.5f, 1.5f);
-  const auto& arch = reference_architecture();
-  for (std::size_t i = 0; i < m.tensors.size(); ++i) {
-    if (arch.layers[arch.tensors[i].layer].kind != LayerKind::BatchNorm) continue;
-    for (float& v : m.tensors[i]) v = u(rng) - (arch.tensors[i].name.find("mean") != std::string::npos ? 1.0f : 0.0f);
-  }
-  return m;
-}
 
 // Index of the n-th (0-based) architecture layer of `kind`.
 int nth(LayerKind kind, int n) {
@@ -65,7 +54,7 @@ TEST_CASE("every named layer output matches tiny-dnn's layer outputs on the same
   td::set_random_seed(7);
   train::TinyNetwork t;
   train::build_network(t, kernels);
-  const Model m = with_statistics(t, 2);
+  const Model m = testing::randomised(t, 2);
   train::load_parameters(t, m);
   t.net.set_netphase(td::net_phase::test);
   Network core(m);

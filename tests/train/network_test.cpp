@@ -9,33 +9,19 @@
 #include "digits/inference.h"
 #include "parallel_evaluate.h"
 #include "tiny_network.h"
+#include "tiny_test_models.h"
 
 using namespace digits;
 namespace td = tiny_dnn;
 
-namespace {
-
-// Perturbs the batch-norm statistics so they matter (fresh ones are 0 and 1).
-Model randomised(train::TinyNetwork& t, unsigned seed) {
-  Model m = train::extract_parameters(t);
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> u(0.5f, 1.5f);
-  const auto& arch = reference_architecture();
-  for (std::size_t i = 0; i < m.tensors.size(); ++i) {
-    if (arch.layers[arch.tensors[i].layer].kind != LayerKind::BatchNorm) continue;
-    for (float& v : m.tensors[i]) v = u(rng) - (arch.tensors[i].name.find("mean") != std::string::npos ? 1.0f : 0.0f);
-  }
-  return m;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 TEST_CASE("core inference agrees with tiny-dnn's predict on random weights", "[train][network]") {
   const auto kernels = GENERATE(train::Kernels::Fast, train::Kernels::Stock);
   td::set_random_seed(42);
   train::TinyNetwork t;
   train::build_network(t, kernels);
-  const Model m = randomised(t, 1);
+  const Model m = testing::randomised(t, 1);
   train::load_parameters(t, m);
   t.net.set_netphase(td::net_phase::test);
   Network core(m);
