@@ -23,7 +23,7 @@ void serialize(Archive& ar, AdamState& s) {
 
 namespace {
 constexpr std::uint32_t kCheckpointMagic = 0x43544744;  // "DGTC"
-constexpr std::uint32_t kCheckpointVersion = 1;
+constexpr std::uint32_t kCheckpointVersion = 2;         // 2 adds the weight average
 }  // namespace
 
 void save_checkpoint(const Checkpoint& c, const std::string& path) {
@@ -31,7 +31,7 @@ void save_checkpoint(const Checkpoint& c, const std::string& path) {
   {
     cereal::PortableBinaryOutputArchive ar(out);
     ar(kCheckpointMagic, kCheckpointVersion, c.fingerprint, c.next_epoch, c.best_epoch, c.best_validation, c.seconds,
-       c.history, c.model, c.best_model, c.adam);
+       c.history, c.model, c.best_model, c.adam, c.average, c.average_updates);
   }
   write_file_atomically(path, out.str());
 }
@@ -43,9 +43,12 @@ Checkpoint load_checkpoint(const std::string& path) {
     cereal::PortableBinaryInputArchive ar(in);
     std::uint32_t magic = 0, version = 0;
     ar(magic, version);
-    if (magic != kCheckpointMagic || version != kCheckpointVersion) throw Error(path + ": not a digits checkpoint");
+    if (magic != kCheckpointMagic || version < 1 || version > kCheckpointVersion) {
+      throw Error(path + ": not a digits checkpoint");
+    }
     ar(c.fingerprint, c.next_epoch, c.best_epoch, c.best_validation, c.seconds, c.history, c.model, c.best_model,
        c.adam);
+    if (version >= 2) ar(c.average, c.average_updates);
   } catch (const cereal::Exception&) {
     throw Error(path + ": truncated checkpoint");
   } catch (const std::bad_alloc&) {

@@ -23,9 +23,11 @@ struct Checkpoint {
   double best_validation = -1;
   double seconds = 0;
   std::vector<EpochLog> history;
-  std::string model;            // serialized current model (core weight file bytes)
-  std::string best_model;       // serialized best model
-  std::vector<AdamState> adam;  // in TinyNetwork::parameters order
+  std::string model;                        // serialized current model (core weight file bytes)
+  std::string best_model;                   // serialized best model
+  std::vector<AdamState> adam;              // in TinyNetwork::parameters order
+  std::vector<std::vector<float>> average;  // the weight average's tensors (empty: none)
+  std::uint64_t average_updates = 0;
 };
 
 void save_checkpoint(const Checkpoint& c, const std::string& path);

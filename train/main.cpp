@@ -167,6 +167,9 @@ int main(int argc, char** argv) {
   train_cmd->add_option("--seed", t.seed, "random seed (same seed, same data: same model)")->capture_default_str();
   train_cmd->add_option("--validation", t.validation, "training images held out for validation")->capture_default_str();
   train_cmd->add_option("--patience", t.patience, "early-stopping patience in epochs")->capture_default_str();
+  train_cmd->add_option("--average", t.average, "decay of the per-batch weight average (0: off)")
+      ->check(CLI::Range(0.0f, 0.99999f))
+      ->capture_default_str();
   train_cmd->add_option("--limit", t.limit, "use only the first N training images (0: all)")->capture_default_str();
   train_cmd->add_flag("--no-augment", no_augment, "train on the images as they are");
   t.fashion_dir = kDefaultFashion;

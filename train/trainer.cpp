@@ -32,6 +32,7 @@
 #include "styles.h"
 #include "thread_pool.h"
 #include "tiny_network.h"
+#include "weight_average.h"
 
 namespace digits::train {
 namespace {
@@ -49,6 +50,7 @@ std::string fingerprint(const TrainOptions& o) {
   os << "batch=" << o.batch_size << " lr=" << o.learning_rate << " lr_decay=" << o.lr_decay << " seed=" << o.seed
      << " augment=" << (o.augment ? "on" : "off") << " styles=" << o.style_fraction
      << " negatives=" << o.negative_fraction << " validation=" << o.validation << " limit=" << o.limit;
+  if (o.average > 0) os << " average=" << o.average;
   if (!o.init.empty()) os << " init=" << std::filesystem::path(o.init).filename().string();
   return os.str();
 }
@@ -262,6 +264,7 @@ int run_training(const TrainOptions& o) {
   build_network(tiny, o.stock_kernels ? Kernels::Stock : Kernels::Fast);
   if (!o.init.empty()) load_parameters(tiny, load_model(o.init));
   Adam adam;
+  WeightAverage average(o.average);
 
   Checkpoint state;
   state.fingerprint = fingerprint(o);
@@ -274,6 +277,8 @@ int run_training(const TrainOptions& o) {
     state = std::move(saved);
     load_parameters(tiny, parse_model(state.model.data(), state.model.size(), checkpoint_path));
     restore_adam(tiny, adam, state, checkpoint_path);
+    average.tensors() = state.average;
+    average.updates() = state.average_updates;
     std::cerr << "resuming from " << checkpoint_path << " at epoch " << state.next_epoch + 1 << '\n';
   } else if (o.resume) {
     std::cerr << "no checkpoint at " << checkpoint_path << ", starting from scratch\n";
@@ -299,20 +304,41 @@ int run_training(const TrainOptions& o) {
       prepare_chunk(train_data, synthetic, order, begin, std::min(order.size(), begin + chunk), o, epoch, inputs,
                     targets);
       tiny.net.fit<tiny_dnn::cross_entropy_multiclass>(
-          adam, inputs, targets, batch, 1, [&] { progress.advance(batch); }, [] {});
+          adam, inputs, targets, batch, 1,
+          [&] {
+            if (o.average > 0) average.update(tiny);
+            progress.advance(batch);
+          },
+          [] {});
     }
     const double fit_seconds = seconds_since(fit_start);
 
+    // Validation: MNIST's held-out images, weighted 3:1 with the held-out
+    // style digits when training draws them (the style set is nearly always
+    // right, so MNIST decides; a drop on styles still counts).
     Model model = extract_parameters(tiny);
-    const EvaluationResult probe = evaluate_in_parallel(model, train_data, split.train_probe);
-    const EvaluationResult val = evaluate_in_parallel(model, train_data, split.validation);
-    // Validation: MNIST's held-out images, averaged with the held-out style
-    // digits when training draws them.
-    double validation = val.metrics.accuracy(), style = 0;
-    if (style_validation.images.count > 0) {
-      style = evaluate_in_parallel(model, style_validation).metrics.accuracy();
-      validation = (validation + style) / 2;
+    auto validate = [&](const Model& m, double& mnist, double& style) {
+      mnist = evaluate_in_parallel(m, train_data, split.validation).metrics.accuracy();
+      style = 0;
+      if (style_validation.images.count == 0) return mnist;
+      style = evaluate_in_parallel(m, style_validation).metrics.accuracy();
+      return (3 * mnist + style) / 4;
+    };
+    double mnist = 0, style = 0;
+    double validation = validate(model, mnist, style);
+    bool averaged = false;
+    if (!average.empty()) {
+      Model smooth = average.model();
+      double smooth_mnist = 0, smooth_style = 0;
+      const double smooth_validation = validate(smooth, smooth_mnist, smooth_style);
+      if (smooth_validation >= validation) {
+        validation = smooth_validation, mnist = smooth_mnist, style = smooth_style;
+        averaged = true;
+      }
+      state.average = average.tensors();
+      state.average_updates = average.updates();
     }
+    const EvaluationResult probe = evaluate_in_parallel(model, train_data, split.train_probe);
     EpochLog log{epoch + 1,  probe.mean_loss,      probe.metrics.accuracy(),
                  validation, seconds_since(start), order.size() / fit_seconds};
     state.history.push_back(log);
@@ -321,7 +347,7 @@ int run_training(const TrainOptions& o) {
     if (log.validation_accuracy > state.best_validation) {
       state.best_validation = log.validation_accuracy;
       state.best_epoch = epoch;
-      state.best_model = state.model;
+      state.best_model = averaged ? serialize_model(average.model()) : state.model;
       since_best = 0;
     } else {
       ++since_best;
@@ -331,9 +357,9 @@ int run_training(const TrainOptions& o) {
     save_checkpoint(state, checkpoint_path);
     write_csv(state.history, csv_path);
     std::cerr << std::fixed << std::setprecision(4) << "epoch " << log.epoch << "/" << o.epochs << "  loss " << log.loss
-              << "  train " << 100 * log.train_accuracy << "%  val " << 100 * val.metrics.accuracy() << "%  style val "
-              << 100 * style << "%  " << std::setprecision(0) << log.seconds << " s  " << log.images_per_second
-              << " img/s" << (since_best == 0 ? "  (best)" : "") << '\n';
+              << "  train " << 100 * log.train_accuracy << "%  val " << 100 * mnist << "%  style val " << 100 * style
+              << "%" << (averaged ? " (averaged weights)  " : "  ") << std::setprecision(0) << log.seconds << " s  "
+              << log.images_per_second << " img/s" << (since_best == 0 ? "  (best)" : "") << '\n';
   }
   if (since_best >= o.patience) {
     std::cerr << "early stop: no better validation accuracy for " << o.patience << " epochs\n";

@@ -33,8 +33,11 @@ struct TrainOptions {
   std::string fashion_dir;  // Fashion-MNIST IDX folder for negatives ("" = none)
   std::string init;         // start from this weights file instead of random weights
   int validation = 5000;    // images held out of the training set
-  int patience = 4;         // epochs without a better validation accuracy before stopping
-  int limit = 0;            // train on the first N training images only (0 = all)
+  int patience = 8;         // epochs without a better validation accuracy before stopping
+  // Decay of the per-batch moving average of the weights (train/weight_average.h);
+  // each epoch keeps the better of the current and the averaged weights. 0: off.
+  float average = 0.9995f;
+  int limit = 0;  // train on the first N training images only (0 = all)
   bool resume = false;
   bool stock_kernels = false;  // tiny-dnn's own layer kernels (slow; for comparison)
 };
