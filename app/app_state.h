@@ -35,9 +35,9 @@ struct AppState {
   int hovered_box = -1;   // the digit box under the pointer last frame (entering one selects it)
   int scroll_panel = -1;  // the panel a drag on its background is scrolling (see ui.cpp)
 
-  int sample_index = -1;  // the MNIST test digit last loaded into the canvas, if any
+  int sample_index = -1;  // the MNIST training digit last loaded into the canvas, if any
   // The canvas version right after that load: once the canvas changes (a
-  // stroke, Clear, Undo) it no longer shows that test image.
+  // stroke, Clear, Undo) it no longer shows that training image.
   std::uint64_t sample_version = 0;
   std::mt19937 rng{std::random_device{}()};
 
@@ -63,7 +63,7 @@ void load_weights_file(AppState& s, const std::string& path);
 // Re-reads the canvas if it or the model changed since last time, and
 // publishes the reading (and the selected digit) when either changed.
 void update_prediction(AppState& s);
-// Puts a random embedded MNIST test digit on the canvas.
+// Puts a random embedded MNIST training digit on the canvas.
 void load_random_sample(AppState& s);
 // Maps a window position into canvas pixels.
 void window_to_canvas(const AppState& s, float wx, float wy, float& cx, float& cy);

@@ -1,5 +1,6 @@
 // Data compiled into the app by cmake/embed.cmake: the shipped weights file
-// and the first digits of the MNIST test set (images and labels, raw bytes).
+// and the first digits of the MNIST training set (images at 16 grey levels,
+// labels), the replay set of "learn my handwriting" and "Try an MNIST digit".
 #pragma once
 
 #include <cstddef>

@@ -164,6 +164,30 @@ extern "C" EMSCRIPTEN_KEEPALIVE void digits_load_weights(const unsigned char* da
 }
 // The page refuses a larger file before reading it.
 extern "C" EMSCRIPTEN_KEEPALIVE double digits_max_weights_bytes() { return digits::kMaxWeightFileBytes; }
+// For the browser tests (tests/web/writer.mjs): replaces the drawing with
+// `strokes` strokes painted with the app's brush as the mouse paints them,
+// and reads it at once through the same recognize(), publishing #prediction
+// as any reading (scoring a writer's digits by mouse took minutes on a loaded
+// machine). `xy` holds (u, v) pairs in units of the canvas height, u across
+// the square at the canvas's centre (page.mjs's unit coordinates), `lengths`
+// the points of each stroke; `radius` is in canvas pixels.
+extern "C" EMSCRIPTEN_KEEPALIVE void digits_draw_strokes(const float* xy, const int* lengths, int strokes,
+                                                         float radius) {
+  if (g_runtime == nullptr) return;
+  app::AppState& s = g_runtime->state;
+  s.canvas.clear();
+  const float side = static_cast<float>(s.canvas.height()), left = (static_cast<float>(s.canvas.width()) - side) / 2;
+  for (int k = 0; k < strokes; ++k) {
+    const int points = lengths[k];
+    if (points < 1) continue;
+    s.canvas.begin_stroke(left + xy[0] * side, xy[1] * side, radius, false);
+    for (int i = 1; i < points; ++i) s.canvas.continue_stroke(left + xy[2 * i] * side, xy[2 * i + 1] * side);
+    s.canvas.end_stroke();
+    xy += 2 * points;
+  }
+  s.sample_index = -1;
+  app::update_prediction(s);
+}
 #endif
 
 int main(int argc, char** argv) {

@@ -23,6 +23,7 @@ using Clock = std::chrono::steady_clock;
 constexpr std::size_t kExampleBytes = 1 + digits::kImageSize;  // label, then 28x28 bytes
 
 double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
+double now_ms() { return std::chrono::duration<double, std::milli>(Clock::now().time_since_epoch()).count(); }
 
 int examples_of(const digits::Model& m) {
   const auto& e = m.personal.examples;
@@ -68,7 +69,7 @@ void start_tuner(AppState& s) {
 }
 
 // The tuned dense layers into the recognizer's network, so the reading
-// follows the training as it happens.
+// follows the training as it happens (each time the canvas is read again).
 void show_progress(AppState& s) {
   digits::Network& shown = s.recognizer.network();
   const digits::Network& tuned = s.learn.tuner->network();
@@ -80,6 +81,30 @@ void show_progress(AppState& s) {
   }
   ++s.model_generation;
   s.learn.tuned_generation = s.model_generation;
+  s.learn.progress_shown_at = now_ms();
+}
+
+// What the sidebar says is active; #prediction's data-model says the same.
+std::string active_model(const AppState& s) {
+  if (!s.recognizer.ready()) return "no model";
+  const digits::Model& m = s.recognizer.model();
+  if (m.personal.empty()) return s.recognizer.model_name();
+  return "your personal model, " + std::to_string(examples_of(m)) + " examples, " + std::to_string(m.personal.steps) +
+         " steps, from " + m.personal.base_model;
+}
+
+void publish_state(AppState& s) {
+  LearnPanel& l = s.learn;
+  const int active = examples_of(s.recognizer.model());
+  if (active != l.published_examples) {
+    l.published_examples = active;
+    storage::publish_personal_examples(active);
+  }
+  const std::string model = active_model(s);
+  if (model + '\n' + l.message != l.published_text) {
+    l.published_text = model + '\n' + l.message;
+    storage::publish_learn_text(model, l.message);
+  }
 }
 
 // Training done: the personal model becomes the active one and is stored.
@@ -117,20 +142,18 @@ void teach(AppState& s, int label) {
 
 void update_learning(AppState& s) {
   LearnPanel& l = s.learn;
-  if (s.recognizer.ready()) {
-    const int active = examples_of(s.recognizer.model());
-    if (active != l.published_examples) {
-      l.published_examples = active;
-      storage::publish_personal_examples(active);
-    }
-  }
   l.steps_last_frame = 0;
   if (!s.recognizer.ready()) return;
+  publish_state(s);
   // From start-up (and after another model is loaded) the reminder digits
   // are prepared in idle time, so the first example trains at once.
   if (!l.tuner || l.tuned_generation != s.model_generation) start_tuner(s);
   const Clock::time_point start = Clock::now();
-  const double budget = l.training ? LearnPanel::kFrameBudgetMs : LearnPanel::kIdleBudgetMs;
+  const double now = now_ms();
+  if (l.last_frame_at > 0) l.frame_ms += 0.1 * (std::min(now - l.last_frame_at, 1000.0) - l.frame_ms);
+  l.last_frame_at = now;
+  const double budget = l.training ? std::max(LearnPanel::kFrameBudgetMs, LearnPanel::kFrameShare * l.frame_ms)
+                                   : LearnPanel::kIdleBudgetMs;
   const std::size_t replay_count = embedded_sample_labels_size;
   while (l.replay_added < replay_count && ms_since(start) < budget) {
     digits::Image image;
@@ -141,16 +164,18 @@ void update_learning(AppState& s) {
   }
   if (!l.training || l.replay_added < std::min(replay_count, LearnPanel::kMinReplay)) return;
   const Clock::time_point steps_start = Clock::now();
-  while (l.tuner->pending_steps() > 0 && ms_since(start) < LearnPanel::kFrameBudgetMs) {
+  while (l.tuner->pending_steps() > 0 && (l.steps_last_frame == 0 || ms_since(start) + l.step_ms <= budget)) {
     l.tuner->run(1);
     ++l.steps_last_frame;
   }
   if (l.steps_last_frame > 0) {
     l.step_ms = ms_since(steps_start) / l.steps_last_frame;
-    show_progress(s);
     storage::publish_learning(l.tuner->pending_steps(), l.step_ms);
   }
-  if (l.tuner->pending_steps() == 0) finish(s);
+  if (l.tuner->pending_steps() == 0)
+    finish(s);
+  else if (now_ms() - l.progress_shown_at >= LearnPanel::kShowProgressMs)
+    show_progress(s);
 }
 
 void learn_from_histogram(AppState& s, float width) {
@@ -205,13 +230,7 @@ void learn_panel(AppState& s) {
   ImGui::TextColored(ImVec4(0.55f, 0.75f, 1.0f, 1.0f), "Learn my handwriting");
   ImGui::Separator();
   const bool personal = s.recognizer.ready() && !s.recognizer.model().personal.empty();
-  if (personal) {
-    const digits::Personalisation& p = s.recognizer.model().personal;
-    ImGui::TextWrapped("Active: your personal model, %d examples, %u steps, from %s.",
-                       examples_of(s.recognizer.model()), p.steps, p.base_model.c_str());
-  } else {
-    ImGui::TextWrapped("Active: %s.", s.recognizer.ready() ? s.recognizer.model_name().c_str() : "no model");
-  }
+  ImGui::TextWrapped("Active: %s.", active_model(s).c_str());
   ImGui::TextDisabled("Wrong? Press the right digit's key, or click its bar.");
   if (l.training && l.tuner) {
     if (l.replay_added < std::min(std::size_t{embedded_sample_labels_size}, LearnPanel::kMinReplay)) {
@@ -229,6 +248,8 @@ void learn_panel(AppState& s) {
   if (ImGui::Button("Export")) {
     l.message = storage::export_file("digits-personal.dgw", digits::serialize_model(s.recognizer.model()));
   }
+  storage::publish_button_rect("export", ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y,
+                               ImGui::GetItemRectSize().x, ImGui::GetItemRectSize().y);
   ImGui::EndDisabled();
 }
 

@@ -26,6 +26,9 @@ void forget_personal();
 std::string export_file(const std::string& name, const std::string& bytes);
 // #prediction's data-personal-examples: the active model's examples (0: not personal).
 void publish_personal_examples(int count);
+// #prediction's data-model (the active model, as the sidebar names it) and
+// data-learn-message (the learning section's last message, e.g. "Learned: 4 (12 examples)").
+void publish_learn_text(const std::string& model, const std::string& message);
 // #prediction's data-learn-pending (training steps still queued) and
 // data-learn-step-ms (mean time of one step in the last frame that ran some).
 void publish_learning(int pending, double step_ms);

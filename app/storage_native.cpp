@@ -21,6 +21,7 @@ std::string export_file(const std::string& name, const std::string& bytes) {
 
 void publish_personal_examples(int) {}
 void publish_learning(int, double) {}
+void publish_learn_text(const std::string&, const std::string&) {}
 void publish_button_rect(const char*, float, float, float, float) {}
 
 }  // namespace app::storage

@@ -214,8 +214,9 @@ void canvas_panel(AppState& s, float width, float height) {
   next_fits(button_width("Try an MNIST digit (R)"));
   if (ImGui::Button("Try an MNIST digit (R)")) load_random_sample(s);
   if (s.sample_index >= 0 && s.canvas.version() == s.sample_version) {
-    next_fits(ImGui::CalcTextSize("test image #000, labelled 0").x);
-    ImGui::TextColored(kMuted, "test image #%d, labelled %d", s.sample_index, embedded_sample_labels[s.sample_index]);
+    next_fits(ImGui::CalcTextSize("training image #000, labelled 0").x);
+    ImGui::TextColored(kMuted, "training image #%d, labelled %d", s.sample_index,
+                       embedded_sample_labels[s.sample_index]);
   }
 }
 

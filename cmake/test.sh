@@ -71,5 +71,8 @@ step "browser test: numbers and non-digits"
 node tests/web/e2e_reading.mjs build-web/site build-web/artifacts
 step "browser test: inside the network and the saliency overlay"
 node tests/web/e2e_inside.mjs build-web/site build-web/artifacts
+step "browser test: learn my handwriting (teach, reload, export, forget, corrupt store)"
+build/train/digits writer-set --writer 0 --output build-web/writer0 2>/dev/null
+node tests/web/e2e_learn.mjs build-web/site build-web/artifacts build-web/writer0 build/train/digits
 
 printf '\nall tests passed\n'

@@ -109,6 +109,13 @@ EM_JS(void, js_publish_learning, (int pending, double step_ms), {
   el.setAttribute('data-learn-step-ms', step_ms.toFixed(3));
 });
 
+EM_JS(void, js_publish_learn_text, (const char* model, const char* message), {
+  const el = document.getElementById('prediction');
+  if (!el) return;
+  el.setAttribute('data-model', UTF8ToString(model));
+  el.setAttribute('data-learn-message', UTF8ToString(message));
+});
+
 EM_JS(void, js_publish_personal, (int count), {
   const el = document.getElementById('prediction');
   if (el) el.setAttribute('data-personal-examples', String(count));
@@ -140,6 +147,10 @@ std::string export_file(const std::string& name, const std::string& bytes) {
 void publish_personal_examples(int count) { js_publish_personal(count); }
 
 void publish_learning(int pending, double step_ms) { js_publish_learning(pending, step_ms); }
+
+void publish_learn_text(const std::string& model, const std::string& message) {
+  js_publish_learn_text(model.c_str(), message.c_str());
+}
 
 void publish_button_rect(const char* name, float x, float y, float width, float height) {
   js_publish_button_rect(name, x, y, width, height);
