@@ -172,6 +172,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   train_cmd->add_option("--limit", t.limit, "use only the first N training images (0: all)")->capture_default_str();
   train_cmd->add_flag("--no-augment", no_augment, "train on the images as they are");
+  train_cmd->add_option("--mnist-augment", t.mnist_augment, "chance that an MNIST image is distorted")
+      ->check(CLI::Range(0.0f, 1.0f))
+      ->capture_default_str();
   t.fashion_dir = kDefaultFashion;
   train_cmd->add_option("--styles", t.style_fraction, "world-style digits per MNIST image (0: none)")
       ->capture_default_str();
@@ -277,6 +280,7 @@ int main(int argc, char** argv) {
   finetune_cmd->add_option("--steps-per-example", tune.steps_per_example, "training steps after each example");
   finetune_cmd->add_option("--lr", tune.learning_rate, "Adam learning rate");
   finetune_cmd->add_option("--user-share", tune.user_share, "part of each batch from the examples (the rest: replay)");
+  finetune_cmd->add_option("--anchor", tune.anchor, "pull towards the starting weights (L2-SP strength)");
   finetune_cmd->add_option("--seed", tune.seed, "random seed")->capture_default_str();
   finetune_cmd->add_option("--data", tune.data_dir, "folder with the MNIST IDX files")->capture_default_str();
 

@@ -51,6 +51,7 @@ std::string fingerprint(const TrainOptions& o) {
      << " augment=" << (o.augment ? "on" : "off") << " styles=" << o.style_fraction
      << " negatives=" << o.negative_fraction << " validation=" << o.validation << " limit=" << o.limit;
   if (o.average > 0) os << " average=" << o.average;
+  if (o.mnist_augment < 1) os << " mnist_augment=" << o.mnist_augment;
   if (!o.init.empty()) os << " init=" << std::filesystem::path(o.init).filename().string();
   return os.str();
 }
@@ -187,6 +188,7 @@ void prepare_chunk(const Dataset& data, const Synthetic& synthetic, const std::v
       if (index >= 0) {
         to_unit_floats(data.images.image(index), raw.data(), kImageSize);
         target[data.labels[index]] = 1.0f;
+        if (o.mnist_augment < 1) augmented = augmented && std::bernoulli_distribution(o.mnist_augment)(rng);
       } else if (index == kStyleItem) {
         const int label = std::uniform_int_distribution<int>(0, kClasses - 1)(rng);
         while (!style_input(label, rng, synthetic.styles, raw.data())) {

@@ -24,6 +24,10 @@ struct TrainOptions {
   float lr_decay = 0.9f;  // learning rate multiplied by this after every epoch
   std::uint32_t seed = 1;
   bool augment = true;
+  // Chance that an MNIST image is distorted (when augment is on); synthetic
+  // digits and negatives always are. Below 1 it lets a last short run fit
+  // MNIST's own clean images while keeping the world's forms.
+  float mnist_augment = 1.0f;
   // World handwriting styles (train/styles.h) added to every epoch, as a
   // fraction of the MNIST training images; 0 turns them off.
   float style_fraction = 0.2f;
