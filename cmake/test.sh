@@ -48,6 +48,7 @@ mkdir -p build-fuzz/corpus/weights build-fuzz/corpus/idx build-fuzz/corpus/image
 head -c 4096 weights/mnist.dgw >build-fuzz/corpus/weights/head.dgw
 cp weights/mnist.dgw build-fuzz/corpus/weights/full.dgw
 cp weights/mnist-f16.dgw build-fuzz/corpus/weights/half.dgw
+cp weights/mnist-i8.dgw build-fuzz/corpus/weights/int8.dgw
 head -c 2000 .deps/mnist/t10k-images-idx3-ubyte >build-fuzz/corpus/idx/images
 head -c 100 .deps/mnist/t10k-labels-idx1-ubyte >build-fuzz/corpus/idx/labels
 ./build-fuzz/tests/weights_fuzz -runs=200000 -max_len=4096 -seed=1 -artifact_prefix=build-fuzz/ build-fuzz/corpus/weights 2>&1 | tail -2

@@ -1,7 +1,8 @@
 // Builds the reference architecture once, deriving every shape from the input.
 #include "digits/architecture.h"
 
-#include <sstream>
+#include <cstdio>
+#include <string>
 
 namespace digits {
 namespace {
@@ -11,9 +12,8 @@ constexpr float kBatchNormEpsilon = 1e-5f;
 class Builder {
  public:
   explicit Builder(Shape input) : shape_(input) {
-    std::ostringstream os;
-    os << input.width << 'x' << input.height << 'x' << input.channels;
-    descriptor_ << os.str();
+    descriptor_ =
+        std::to_string(input.width) + 'x' + std::to_string(input.height) + 'x' + std::to_string(input.channels);
   }
 
   Builder& conv(int channels, int kernel) {
@@ -21,37 +21,39 @@ class Builder {
     l.kernel = kernel;
     l.relu = true;
     l.out = {shape_.width - kernel + 1, shape_.height - kernel + 1, channels};
-    descriptor_ << " c" << channels << 'k' << kernel << 'r';
+    descriptor_ += " c" + std::to_string(channels) + 'k' + std::to_string(kernel) + 'r';
     return push(l, {{"weights", channels * shape_.channels * kernel * kernel}, {"bias", channels}});
   }
   Builder& batch_norm() {
     LayerSpec l{LayerKind::BatchNorm, shape_, shape_};
     l.epsilon = kBatchNormEpsilon;
-    descriptor_ << " bn";
+    descriptor_ += " bn";
     return push(l, {{"mean", shape_.channels}, {"variance", shape_.channels}});
   }
   Builder& max_pool(int side) {
     LayerSpec l{LayerKind::MaxPool, shape_, {shape_.width / side, shape_.height / side, shape_.channels}};
     l.kernel = side;
-    descriptor_ << " p" << side;
+    descriptor_ += " p" + std::to_string(side);
     return push(l, {});
   }
   Builder& dropout(float rate) {
     LayerSpec l{LayerKind::Dropout, shape_, shape_};
     l.rate = rate;
-    descriptor_ << " d" << rate;
+    char text[32];  // "%g": what an ostream printed, so descriptors of existing files still match
+    std::snprintf(text, sizeof text, " d%g", static_cast<double>(rate));
+    descriptor_ += text;
     return push(l, {});
   }
   Builder& dense(int units, bool softmax) {
     LayerSpec l{LayerKind::Dense, shape_, {1, 1, units}};
     l.relu = !softmax;
     l.softmax = softmax;
-    descriptor_ << " f" << units << (softmax ? 's' : 'r');
+    descriptor_ += " f" + std::to_string(units) + (softmax ? 's' : 'r');
     return push(l, {{"weights", shape_.size() * units}, {"bias", units}});
   }
 
   Architecture build() {
-    arch_.descriptor = descriptor_.str();
+    arch_.descriptor = descriptor_;
     return arch_;
   }
 
@@ -72,7 +74,7 @@ class Builder {
 
   Shape shape_;
   Architecture arch_;
-  std::ostringstream descriptor_;
+  std::string descriptor_;  // no stream: the page's wasm carries no iostream code
 };
 
 }  // namespace

@@ -1,23 +1,108 @@
-// Weight file: serialization with cereal's portable binary archive, and every
+// Weight file: serialization in cereal's portable binary layout, and every
 // check a loaded file must pass before a network ever sees it.
 #include "digits/model.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
-#include <cereal/archives/portable_binary.hpp>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
-#include <iterator>
-#include <sstream>
+#include <type_traits>
 
 #include "digits/error.h"
 
 namespace digits {
 namespace {
+
+// ---- cereal's portable binary layout, without iostreams ----
+// The bytes are exactly what cereal::PortableBinary{Output,Input}Archive
+// write and read (tests/core/weight_format_test.cpp writes files with cereal
+// itself): a first byte saying whether the values that follow are
+// little-endian (1, what this writer always produces) or big-endian (0);
+// fixed-width integers and floats; sizes as 64-bit values; blocks of
+// fixed-width elements, each element byte-swapped when the file's order is
+// not the machine's. Written by hand because cereal's archives need
+// std::istream/ostream, which pull iostream and locale code (about 90 KB)
+// into the page's wasm.
+using SizeType = std::uint64_t;  // cereal::size_type
+
+bool machine_is_little_endian() {
+  const std::uint16_t one = 1;
+  unsigned char first = 0;
+  std::memcpy(&first, &one, 1);
+  return first == 1;
+}
+
+// What cereal throws when the input ends: caught where "truncated" and
+// "corrupted" are told apart.
+struct EndOfData {};
+
+class Writer {
+ public:
+  Writer() { bytes_.push_back(1); }  // little-endian values follow
+  template <class T>
+  Writer& operator()(T value) {
+    static_assert(std::is_arithmetic<T>::value, "fixed-width values only");
+    return block(&value, 1);
+  }
+  Writer& size(SizeType n) { return (*this)(n); }
+  // `count` elements of T, as one block.
+  template <class T>
+  Writer& block(const T* data, std::size_t count) {
+    const std::size_t at = bytes_.size();
+    bytes_.resize(at + count * sizeof(T));
+    std::memcpy(&bytes_[at], data, count * sizeof(T));
+    if (!machine_is_little_endian()) swap_elements(&bytes_[at], count, sizeof(T));
+    return *this;
+  }
+  const std::string& bytes() const { return bytes_; }
+
+  static void swap_elements(char* p, std::size_t count, std::size_t width) {
+    for (std::size_t i = 0; i < count; ++i) std::reverse(p + i * width, p + (i + 1) * width);
+  }
+
+ private:
+  std::string bytes_;
+};
+
+class Reader {
+ public:
+  // Reads the byte order first, as cereal's input archive does.
+  Reader(const char* data, std::size_t size) : data_(data), size_(size) {
+    std::uint8_t little = 1;
+    block(&little, 1);
+    swap_ = (little == 1) != machine_is_little_endian();
+  }
+  template <class T>
+  Reader& operator()(T& value) {
+    static_assert(std::is_arithmetic<T>::value, "fixed-width values only");
+    return block(&value, 1);
+  }
+  template <class T, class... More>
+  Reader& operator()(T& value, More&... more) {
+    (*this)(value);
+    return (*this)(more...);
+  }
+  Reader& size(SizeType& n) { return (*this)(n); }
+  template <class T>
+  Reader& block(T* data, std::size_t count) {
+    if (count > (size_ - at_) / sizeof(T)) throw EndOfData{};
+    std::memcpy(data, data_ + at_, count * sizeof(T));
+    at_ += count * sizeof(T);
+    if (swap_) Writer::swap_elements(reinterpret_cast<char*>(data), count, sizeof(T));
+    return *this;
+  }
+  std::size_t position() const { return at_; }
+  std::size_t remaining() const { return size_ - at_; }
+
+ private:
+  const char* data_;
+  std::size_t size_, at_ = 0;
+  bool swap_ = false;
+};
 
 constexpr char kMagic[4] = {'D', 'G', 'T', 'W'};
 constexpr std::size_t kMaxString = 1 << 16;
@@ -31,29 +116,23 @@ std::uint64_t fnv1a(const std::string& bytes) {
   return h;
 }
 
-// cereal's own vector/string loaders trust the stored length and allocate it;
-// these read the length first and refuse anything larger than `limit`.
-template <class Archive>
-void save_bytes(Archive& ar, const std::string& s) {
-  ar(cereal::make_size_tag(static_cast<cereal::size_type>(s.size())));
-  ar(cereal::binary_data(s.data(), s.size()));
-}
+// A string: its length, then its bytes. The length is read first and
+// anything larger than `limit` refused before it is allocated.
+void save_bytes(Writer& ar, const std::string& s) { ar.size(s.size()).block(s.data(), s.size()); }
 
-template <class Archive>
-void load_bytes(Archive& ar, std::string& s, std::size_t limit, const std::string& what) {
-  cereal::size_type n = 0;
-  ar(cereal::make_size_tag(n));
+void load_bytes(Reader& ar, std::string& s, std::size_t limit, const std::string& what) {
+  SizeType n = 0;
+  ar.size(n);
   if (n > limit)
     throw Error("corrupted: " + what + " claims " + std::to_string(n) + " bytes, more than the file holds");
-  s.resize(n);
-  ar(cereal::binary_data(&s[0], n));
+  s.resize(static_cast<std::size_t>(n));
+  ar.block(&s[0], s.size());
 }
 
-template <class Archive>
-void save_floats(Archive& ar, const std::vector<float>& v, TensorEncoding encoding, const std::string& name) {
-  ar(cereal::make_size_tag(static_cast<cereal::size_type>(v.size())));
+void save_floats(Writer& ar, const std::vector<float>& v, TensorEncoding encoding, const std::string& name) {
+  ar.size(v.size());
   if (encoding == TensorEncoding::Float32) {
-    ar(cereal::binary_data(v.data(), v.size() * sizeof(float)));
+    ar.block(v.data(), v.size());
     return;
   }
   std::vector<std::uint16_t> halves(v.size());
@@ -63,24 +142,23 @@ void save_floats(Archive& ar, const std::vector<float>& v, TensorEncoding encodi
     }
     halves[i] = float_to_half(v[i]);
   }
-  ar(cereal::binary_data(halves.data(), halves.size() * sizeof(std::uint16_t)));
+  ar.block(halves.data(), halves.size());
 }
 
-template <class Archive>
-void load_floats(Archive& ar, std::vector<float>& v, const TensorSpec& spec, TensorEncoding encoding) {
-  cereal::size_type n = 0;
-  ar(cereal::make_size_tag(n));
-  if (n != static_cast<cereal::size_type>(spec.size)) {
+void load_floats(Reader& ar, std::vector<float>& v, const TensorSpec& spec, TensorEncoding encoding) {
+  SizeType n = 0;
+  ar.size(n);
+  if (n != static_cast<SizeType>(spec.size)) {
     throw Error("tensor " + spec.name + " has " + std::to_string(n) + " values, the architecture expects " +
                 std::to_string(spec.size));
   }
   v.resize(n);
   if (encoding == TensorEncoding::Float32) {
-    ar(cereal::binary_data(v.data(), n * sizeof(float)));
+    ar.block(v.data(), n);
     return;
   }
   std::vector<std::uint16_t> halves(n);
-  ar(cereal::binary_data(halves.data(), n * sizeof(std::uint16_t)));
+  ar.block(halves.data(), n);
   for (std::size_t i = 0; i < n; ++i) v[i] = half_to_float(halves[i]);
 }
 
@@ -111,9 +189,8 @@ ChannelLayout weight_layout(const TensorSpec& spec) {
 // [channels u32][inner u32][channels float32 scales][one int8 per value].
 // A channel's scale is its largest magnitude / 127, so every value is
 // q * scale with q in [-127, 127], within half a step of the original.
-template <class Archive>
-void save_int8(Archive& ar, const std::vector<float>& v, const ChannelLayout& layout) {
-  ar(cereal::make_size_tag(static_cast<cereal::size_type>(v.size())));
+void save_int8(Writer& ar, const std::vector<float>& v, const ChannelLayout& layout) {
+  ar.size(v.size());
   std::vector<float> scales(layout.channels, 0.0f);
   for (std::size_t i = 0; i < v.size(); ++i) {
     float& s = scales[(i / layout.inner) % layout.channels];
@@ -126,14 +203,13 @@ void save_int8(Archive& ar, const std::vector<float>& v, const ChannelLayout& la
     const long level = s > 0.0f ? std::lround(v[i] / s) : 0;
     q[i] = static_cast<std::int8_t>(std::clamp(level, -127L, 127L));
   }
-  ar(layout.channels, layout.inner);
-  ar(cereal::binary_data(scales.data(), scales.size() * sizeof(float)));
-  ar(cereal::binary_data(q.data(), q.size()));
+  ar(layout.channels)(layout.inner);
+  ar.block(scales.data(), scales.size());
+  ar.block(q.data(), q.size());
 }
 
 // `v` is already sized to the tensor's value count.
-template <class Archive>
-void load_int8(Archive& ar, std::vector<float>& v, const std::string& name) {
+void load_int8(Reader& ar, std::vector<float>& v, const std::string& name) {
   ChannelLayout layout;
   ar(layout.channels, layout.inner);
   const std::uint64_t group = static_cast<std::uint64_t>(layout.channels) * layout.inner;
@@ -142,20 +218,19 @@ void load_int8(Archive& ar, std::vector<float>& v, const std::string& name) {
                 std::to_string(layout.inner) + " does not divide its " + std::to_string(v.size()) + " values");
   }
   std::vector<float> scales(layout.channels);
-  ar(cereal::binary_data(scales.data(), scales.size() * sizeof(float)));
+  ar.block(scales.data(), scales.size());
   for (std::size_t c = 0; c < scales.size(); ++c) {
     if (!std::isfinite(scales[c]) || scales[c] < 0.0f)
       throw Error("tensor " + name + ": int8 scale of channel " + std::to_string(c) + " is invalid (" +
                   std::to_string(scales[c]) + ")");
   }
   std::vector<std::int8_t> q(v.size());
-  ar(cereal::binary_data(q.data(), q.size()));
+  ar.block(q.data(), q.size());
   for (std::size_t i = 0; i < v.size(); ++i) v[i] = q[i] * scales[(i / layout.inner) % layout.channels];
 }
 
-// Works for both directions: Array is const when saving.
-template <class Archive, class Array>
-void fixed_array(Archive& ar, Array& a) {
+template <class Array>
+void fixed_array(Reader& ar, Array& a) {
   for (auto& x : a) ar(x);
 }
 
@@ -184,10 +259,12 @@ double parse_number(const std::string& text, const std::string& key) {
 
 template <class Array>
 void parse_list(const std::string& text, const std::string& key, Array& out) {
-  std::istringstream in(text);
-  std::string item;
   std::size_t n = 0;
-  while (in >> item) {
+  for (std::size_t start = text.find_first_not_of(" \t\n"); start != std::string::npos;
+       start = text.find_first_not_of(" \t\n", start)) {
+    const std::size_t end = std::min(text.find_first_of(" \t\n", start), text.size());
+    const std::string item = text.substr(start, end - start);
+    start = end;
     if (n == out.size()) throw Error("metadata '" + key + "' has more than " + std::to_string(out.size()) + " values");
     out[n++] = static_cast<typename Array::value_type>(parse_number(item, key));
   }
@@ -279,8 +356,7 @@ void apply_metadata(Model& model, const std::string& key, const std::string& val
 
 constexpr std::uint32_t kMaxEntries = 4096;
 
-template <class Archive>
-void save_payload(Archive& ar, const Model& model, TensorEncoding encoding) {
+void save_payload(Writer& ar, const Model& model, TensorEncoding encoding) {
   const Architecture& arch = reference_architecture();
   save_bytes(ar, arch.descriptor);
   std::vector<std::pair<std::string, const std::vector<float>*>> tensors;
@@ -294,7 +370,9 @@ void save_payload(Archive& ar, const Model& model, TensorEncoding encoding) {
     const auto& [name, values] = tensors[t];
     save_bytes(ar, name);
     const bool architecture_tensor = t < arch.tensors.size();
-    TensorEncoding e = architecture_tensor ? encoding : TensorEncoding::Float32;
+    // The digit score (class means, whitening) is not quantised to int8: a
+    // float16 or int8 file keeps it as float16.
+    TensorEncoding e = architecture_tensor || encoding == TensorEncoding::Float32 ? encoding : TensorEncoding::Float16;
     ChannelLayout layout;
     if (e == TensorEncoding::Int8) {
       layout = weight_layout(arch.tensors[t]);
@@ -315,31 +393,29 @@ void save_payload(Archive& ar, const Model& model, TensorEncoding encoding) {
 }
 
 // `limit`: bytes left in the payload; no tensor's values can take more.
-template <class Archive>
-void load_named_floats(Archive& ar, std::vector<float>& v, const std::string& name, std::size_t limit) {
+void load_named_floats(Reader& ar, std::vector<float>& v, const std::string& name, std::size_t limit) {
   std::uint8_t code = 0;
   ar(code);
   if (code > static_cast<std::uint8_t>(TensorEncoding::Int8))
     throw Error("tensor " + name + " has an unknown encoding " + std::to_string(code));
   const auto encoding = static_cast<TensorEncoding>(code);
   const std::size_t value_bytes = encoding == TensorEncoding::Float32 ? 4 : encoding == TensorEncoding::Float16 ? 2 : 1;
-  cereal::size_type n = 0;
-  ar(cereal::make_size_tag(n));
+  SizeType n = 0;
+  ar.size(n);
   if (n > limit / value_bytes) throw Error("corrupted: tensor " + name + " claims " + std::to_string(n) + " values");
   v.resize(n);
   if (encoding == TensorEncoding::Float32) {
-    ar(cereal::binary_data(v.data(), n * sizeof(float)));
+    ar.block(v.data(), n);
   } else if (encoding == TensorEncoding::Int8) {
     load_int8(ar, v, name);
   } else {
     std::vector<std::uint16_t> halves(n);
-    ar(cereal::binary_data(halves.data(), n * sizeof(std::uint16_t)));
+    ar.block(halves.data(), n);
     for (std::size_t i = 0; i < n; ++i) v[i] = half_to_float(halves[i]);
   }
 }
 
-template <class Archive>
-Model load_payload_v3(Archive& ar, std::size_t payload_size) {
+Model load_payload_v3(Reader& ar, std::size_t payload_size) {
   const Architecture& arch = reference_architecture();
   std::string descriptor;
   load_bytes(ar, descriptor, kMaxString, "architecture descriptor");
@@ -389,8 +465,7 @@ Model load_payload_v3(Archive& ar, std::size_t payload_size) {
 
 // ---- Versions 1 and 2: tensors in architecture order, fixed metadata ----
 
-template <class Archive>
-Model load_payload_v1(Archive& ar, std::uint32_t version) {
+Model load_payload_v1(Reader& ar, std::uint32_t version) {
   const Architecture& arch = reference_architecture();
   std::string descriptor;
   load_bytes(ar, descriptor, kMaxString, "architecture descriptor");
@@ -521,20 +596,13 @@ void validate_model(const Model& model, const std::string& source) {
 std::string serialize_model(const Model& model, TensorEncoding encoding) {
   validate_model(model, "model to save");
   const std::uint32_t version = kWeightFormatVersion;
-  std::ostringstream payload_stream;
-  {
-    cereal::PortableBinaryOutputArchive ar(payload_stream);
-    save_payload(ar, model, encoding);
-  }
-  const std::string payload = payload_stream.str();
-  std::ostringstream out;
-  {
-    cereal::PortableBinaryOutputArchive ar(out);
-    ar(cereal::binary_data(kMagic, sizeof kMagic));
-    ar(version, fnv1a(payload));
-    save_bytes(ar, payload);
-  }
-  return out.str();
+  Writer payload;
+  save_payload(payload, model, encoding);
+  Writer out;
+  out.block(kMagic, sizeof kMagic);
+  out(version)(fnv1a(payload.bytes()));
+  save_bytes(out, payload.bytes());
+  return out.bytes();
 }
 
 Model parse_model(const void* data, std::size_t size, const std::string& source) {
@@ -557,39 +625,39 @@ Model parse_model(const void* data, std::size_t size, const std::string& source)
   };
   bool in_payload = false;
   try {
-    std::istringstream in(bytes);
-    cereal::PortableBinaryInputArchive envelope(in);
+    Reader envelope(bytes.data(), bytes.size());
     char magic[4] = {};
     std::uint32_t version = 0;
     std::uint64_t checksum = 0;
-    cereal::size_type length = 0;
+    SizeType length = 0;
     try {
-      envelope(cereal::binary_data(magic, sizeof magic), version, checksum, cereal::make_size_tag(length));
-    } catch (const cereal::Exception&) {
+      envelope.block(magic, sizeof magic);
+      envelope(version, checksum);
+      envelope.size(length);
+    } catch (const EndOfData&) {
       throw truncated("it ends inside its header");
     }
     if (version < 1 || version > kWeightFormatVersion) {
       throw Error("weight format version " + std::to_string(version) + " is not supported (this program reads 1 to " +
                   std::to_string(kWeightFormatVersion) + ")");
     }
-    const auto header = static_cast<std::size_t>(in.tellg());
+    const std::size_t header = envelope.position();
     if (length > size - header) {
       throw truncated("its header promises " + std::to_string(header + length));
     }
     std::string payload(static_cast<std::size_t>(length), '\0');
-    envelope(cereal::binary_data(&payload[0], payload.size()));
-    const bool trailing = in.peek() != std::char_traits<char>::eof();
+    envelope.block(&payload[0], payload.size());
+    const bool trailing = envelope.remaining() > 0;
     if (trailing) throw Error("corrupted: unexpected bytes after the end of the model");
     if (fnv1a(payload) != checksum) throw Error("checksum mismatch: the file is corrupted");
     in_payload = true;
-    std::istringstream payload_in(payload);
-    cereal::PortableBinaryInputArchive ar(payload_in);
+    Reader ar(payload.data(), payload.size());
     Model model = version >= 3 ? load_payload_v3(ar, payload.size()) : load_payload_v1(ar, version);
-    const bool extra = payload_in.peek() != std::char_traits<char>::eof();
+    const bool extra = ar.remaining() > 0;
     if (extra) throw Error("corrupted: unexpected bytes after the metadata");
     validate_model(model, source);
     return model;
-  } catch (const cereal::Exception&) {
+  } catch (const EndOfData&) {
     if (!in_payload) throw truncated("it ends early");
     throw Error(source + ": corrupted: the model data ends early, yet its checksum matches (it was written so)");
   } catch (const Error& e) {
@@ -600,23 +668,39 @@ Model parse_model(const void* data, std::size_t size, const std::string& source)
 }
 
 std::string read_file(const std::string& path, std::size_t max_bytes) {
-  // A directory opens as a stream on Linux and reports a nonsense size.
-  std::error_code error;
-  if (std::filesystem::is_directory(path, error)) throw Error(path + ": cannot open for reading (it is a directory)");
+  // stdio, not fstream: no iostream code in the page's wasm.
+  struct stat info {};
   errno = 0;
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in) {
+  if (stat(path.c_str(), &info) != 0) {
     const std::string reason = errno != 0 ? std::string(" (") + std::strerror(errno) + ")" : "";
     throw Error(path + ": cannot open for reading" + reason);
   }
-  const std::streamoff size = in.tellg();
-  if (size < 0) throw Error(path + ": cannot open for reading (not a regular file?)");
-  if (static_cast<std::uint64_t>(size) > max_bytes) {
-    throw Error(path + ": " + std::to_string(size) + " bytes, more than the limit of " + std::to_string(max_bytes));
+  // A directory opens as a stream on Linux and reports a nonsense size.
+  if (S_ISDIR(info.st_mode)) throw Error(path + ": cannot open for reading (it is a directory)");
+  if (!S_ISREG(info.st_mode)) throw Error(path + ": cannot open for reading (not a regular file?)");
+  if (static_cast<std::uint64_t>(info.st_size) > max_bytes) {
+    throw Error(path + ": " + std::to_string(info.st_size) + " bytes, more than the limit of " +
+                std::to_string(max_bytes));
   }
-  in.seekg(0);
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) throw Error(path + ": read error");
+  errno = 0;
+  std::FILE* in = std::fopen(path.c_str(), "rb");
+  if (in == nullptr) {
+    const std::string reason = errno != 0 ? std::string(" (") + std::strerror(errno) + ")" : "";
+    throw Error(path + ": cannot open for reading" + reason);
+  }
+  std::string bytes;
+  char buffer[1 << 16];
+  std::size_t n = 0;
+  while ((n = std::fread(buffer, 1, sizeof buffer, in)) > 0) {
+    bytes.append(buffer, n);
+    if (bytes.size() > max_bytes) break;  // it grew since stat()
+  }
+  const bool failed = std::ferror(in) != 0;
+  std::fclose(in);
+  if (failed) throw Error(path + ": read error");
+  if (bytes.size() > max_bytes) {
+    throw Error(path + ": more than the limit of " + std::to_string(max_bytes) + " bytes");
+  }
   return bytes;
 }
 
@@ -627,15 +711,12 @@ Model load_model(const std::string& path) {
 
 void write_file_atomically(const std::string& path, const std::string& bytes) {
   const std::string temp = path + ".tmp";
-  {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    if (!out) throw Error(path + ": cannot write (cannot create " + temp + ")");
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    out.flush();
-    if (!out) {
-      std::remove(temp.c_str());
-      throw Error(path + ": write failed (disk full?)");
-    }
+  std::FILE* out = std::fopen(temp.c_str(), "wb");
+  if (out == nullptr) throw Error(path + ": cannot write (cannot create " + temp + ")");
+  const bool written = std::fwrite(bytes.data(), 1, bytes.size(), out) == bytes.size();
+  if (std::fclose(out) != 0 || !written) {
+    std::remove(temp.c_str());
+    throw Error(path + ": write failed (disk full?)");
   }
   if (std::rename(temp.c_str(), path.c_str()) != 0) {
     std::remove(temp.c_str());

@@ -10,7 +10,7 @@
 #   digit_score_test.sh DIGITS_BINARY SOURCE_DIR WORK_DIR
 set -euo pipefail
 DIGITS=$1 SRC=$2 WORK=$3
-WEIGHTS="$SRC/weights/mnist-f16.dgw"
+WEIGHTS="$SRC/weights/mnist-i8.dgw"
 mkdir -p "$WORK"
 [ -f "$WORK/negatives/00999_"*.png ] 2>/dev/null || "$DIGITS" negative-set --output "$WORK/negatives" --count 1000 --seed 23
 [ -f "$WORK/drawn/00999_strokes_9.png" ] || "$DIGITS" drawn-set --output "$WORK/drawn" --count 1000 --seed 99 --data "$SRC/.deps/mnist"

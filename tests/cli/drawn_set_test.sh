@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The model the page runs (the float16 copy of the shipped model) on the
+# The model the page runs (weights/mnist-i8.dgw, the int8 copy of the shipped model) on the
 # drawn-digit evaluation set (canvas-style digits, through the app's
 # preprocessing) must stay at or above the floor.
 #   drawn_set_test.sh DIGITS_BINARY SOURCE_DIR OUT_DIR MIN_ACCURACY
@@ -14,6 +14,6 @@ while read -r line; do
   truth=${truth##*_}
   total=$((total + 1))
   [ "$label" = "$truth" ] && right=$((right + 1))
-done < <("$DIGITS" predict --json --weights "$SRC/weights/mnist-f16.dgw" "$SET")
+done < <("$DIGITS" predict --json --weights "$SRC/weights/mnist-i8.dgw" "$SET")
 echo "drawn-digit accuracy: $right/$total (floor $FLOOR)"
 [ "$total" -eq 1000 ] && awk -v r="$right" -v t="$total" -v f="$FLOOR" 'BEGIN { exit !(r / t >= f) }'

@@ -8,7 +8,7 @@
 #   finetune_test.sh DIGITS_BINARY SOURCE_DIR WORK_DIR
 set -euo pipefail
 digits=$1 src=$2 work=$3
-base="$src/weights/mnist-f16.dgw"
+base="$src/weights/mnist-i8.dgw"
 rm -rf "$work" && mkdir -p "$work"
 accuracy_of() { sed -nE 's/.*"accuracy":([0-9.eE+-]+)[,}].*/\1/p' <<<"$1"; }
 base_mnist=$(accuracy_of "$("$digits" evaluate --json --weights "$base" --data "$src/.deps/mnist")")

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The model the page runs (the float16 copy of the shipped model) reading
+# The model the page runs (weights/mnist-i8.dgw, the int8 copy of the shipped model) reading
 # numbers with `digits predict` (segmentation + recognition) on a numbers set
 # (2 to 6 digits; apart, nearly touching, touching): exact-number accuracy per
 # group at or above its floor.
@@ -21,7 +21,7 @@ while read -r line; do
   group=${group%_*}
   total[$group]=$((${total[$group]:-0} + 1))
   [ "$number" = "$truth" ] && right[$group]=$((${right[$group]:-0} + 1))
-done < <("$DIGITS" predict --json --weights "$SRC/weights/mnist-f16.dgw" "$SET")
+done < <("$DIGITS" predict --json --weights "$SRC/weights/mnist-i8.dgw" "$SET")
 status=0
 for group in apart near touching; do
   t=${total[$group]:-0} r=${right[$group]:-0}

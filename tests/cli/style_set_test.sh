@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The model the page runs (weights/mnist-f16.dgw) on the style benchmark set
+# The model the page runs (weights/mnist-i8.dgw) on the style benchmark set
 # (the world's digit forms and pens, `digits style-set`) must reach the
 # issue's floors: overall and for every style on its own.
 #   style_set_test.sh DIGITS_BINARY SOURCE_DIR OUT_DIR COUNT MIN_OVERALL MIN_PER_STYLE
@@ -7,7 +7,7 @@ set -euo pipefail
 DIGITS=$1 SRC=$2 SET=$3 COUNT=$4 OVERALL=$5 PER_STYLE=$6
 last=$(printf %05d $((COUNT - 1)))
 ls "$SET/${last}_"*.png >/dev/null 2>&1 || "$DIGITS" style-set --output "$SET" --count "$COUNT" --seed 1066
-"$DIGITS" predict --json --weights "$SRC/weights/mnist-f16.dgw" "$SET" | awk -v count="$COUNT" \
+"$DIGITS" predict --json --weights "$SRC/weights/mnist-i8.dgw" "$SET" | awk -v count="$COUNT" \
   -v overall="$OVERALL" -v per_style="$PER_STYLE" '
   {
     match($0, /"file":"[^"]*"/); file = substr($0, RSTART + 8, RLENGTH - 9)

@@ -64,7 +64,7 @@ const Dataset& mnist_test() {
 }
 
 Recognizer& recognizer() {
-  static Recognizer r(load_model(DIGITS_SOURCE_DIR "/weights/mnist-f16.dgw"));
+  static Recognizer r(load_model(DIGITS_SOURCE_DIR "/weights/mnist-i8.dgw"));
   return r;
 }
 

@@ -29,8 +29,8 @@ constexpr std::uint32_t kWeightFormatVersion = 3;  // the newest version: what t
 constexpr std::size_t kMaxWeightFileBytes = 8u << 20;
 
 // Int8 applies to the convolution and dense weights (symmetric, one scale per
-// output channel, stored inside the encoded tensor); every other tensor of an
-// Int8 file (biases, batch norm, digit score) stays float32.
+// output channel, stored inside the encoded tensor); biases and batch norm
+// of an Int8 file stay float32, its digit-score tensors are float16.
 enum class TensorEncoding : std::uint8_t { Float32 = 0, Float16 = 1, Int8 = 2 };
 
 using ConfusionMatrix = std::array<std::array<std::uint32_t, kClasses>, kClasses>;  // [true][predicted]
@@ -89,8 +89,8 @@ void validate_model(const Model& model, const std::string& source);
 
 // Writes format version 3. Float16 keeps about 3 significant digits; a value
 // beyond its range (65504) is refused. Int8 keeps each weight to within half a
-// step of its channel's largest magnitude / 127. The digit-score tensors stay
-// float32.
+// step of its channel's largest magnitude / 127. The digit-score tensors are
+// float16 in a float16 or int8 file.
 std::string serialize_model(const Model& model, TensorEncoding encoding = TensorEncoding::Float32);
 Model parse_model(const void* data, std::size_t size, const std::string& source);
 Model load_model(const std::string& path);
