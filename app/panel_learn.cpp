@@ -60,7 +60,10 @@ std::vector<digits::LabelledImage> decode_examples(const unsigned char* bytes, s
 void start_tuner(AppState& s) {
   LearnPanel& l = s.learn;
   const digits::Model& m = s.recognizer.model();
-  l.tuner = std::make_unique<digits::FineTuner>(m, s.recognizer.model_name(), std::vector<digits::LabelledImage>{});
+  digits::FineTuneOptions options;
+  options.anchor = LearnPanel::kAnchor;
+  l.tuner =
+      std::make_unique<digits::FineTuner>(m, s.recognizer.model_name(), std::vector<digits::LabelledImage>{}, options);
   l.replay_added = 0;
   l.tuned_generation = s.model_generation;
   // Examples from before (a restored personal model learned them already)

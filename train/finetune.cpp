@@ -82,6 +82,7 @@ int run_finetune(const FinetuneOptions& o) {
   if (o.steps_per_example > 0) tune.steps_per_example = o.steps_per_example;
   if (o.learning_rate > 0) tune.learning_rate = o.learning_rate;
   if (o.user_share > 0) tune.user_share = o.user_share;
+  if (o.anchor >= 0) tune.anchor = o.anchor;
   FineTuner tuner(base, fs::path(o.weights).filename().string(), replay_digits(o.data_dir, o.replay, o.seed), tune);
   std::cout << std::fixed << std::setprecision(2);
   if (!held_out.empty())

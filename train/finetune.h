@@ -20,6 +20,7 @@ struct FinetuneOptions {
   int steps_per_example = 0;  // 0: FineTuner's default
   float learning_rate = 0;    // 0: FineTuner's default
   float user_share = 0;       // 0: FineTuner's default
+  float anchor = -1;          // negative: FineTuner's default
   std::uint32_t seed = 1;
 };
 

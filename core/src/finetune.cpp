@@ -110,12 +110,19 @@ FineTuner::FineTuner(const Model& model, const std::string& model_name, std::vec
       rng_(options.seed),
       grad_(network_),
       m_(network_),
-      v_(network_) {
+      v_(network_),
+      start_(network_) {
   if (options_.batch < 1) throw Error("fine-tuning: the batch needs at least one image");
   pool2_ = network_.layer_index("dense1") - 1;
   dense1_ = network_.layer_index("dense1");
   logits_ = network_.layer_index("logits");
   if (network_.layers()[pool2_].name != "pool2") throw Error("fine-tuning: expected pool2 right before dense1");
+  const Network::Layer& d = network_.layers()[dense1_];
+  const Network::Layer& l = network_.layers()[logits_];
+  start_.dense1_weights = d.weights;
+  start_.dense1_bias = d.bias;
+  start_.logits_weights = l.weights;
+  start_.logits_bias = l.bias;
   hidden_.resize(network_.layers()[dense1_].out.size());
   logit_values_.resize(kClasses);
   probabilities_.resize(kClasses);
@@ -179,6 +186,16 @@ void FineTuner::adam_update() {
   auto& layers = network_.mutable_layers();
   Network::Layer& d = layers[dense1_];
   Network::Layer& l = layers[logits_];
+  if (options_.anchor > 0) {
+    const auto pull = [k = options_.anchor](std::vector<float>& g, const std::vector<float>& w,
+                                            const std::vector<float>& w0) {
+      for (std::size_t i = 0; i < g.size(); ++i) g[i] += k * (w[i] - w0[i]);
+    };
+    pull(grad_.dense1_weights, d.weights, start_.dense1_weights);
+    pull(grad_.dense1_bias, d.bias, start_.dense1_bias);
+    pull(grad_.logits_weights, l.weights, start_.logits_weights);
+    pull(grad_.logits_bias, l.bias, start_.logits_bias);
+  }
   a.apply(d.weights, grad_.dense1_weights, m_.dense1_weights, v_.dense1_weights);
   a.apply(d.bias, grad_.dense1_bias, m_.dense1_bias, v_.dense1_bias);
   a.apply(l.weights, grad_.logits_weights, m_.logits_weights, v_.logits_weights);

@@ -60,6 +60,10 @@ struct FineTuneOptions {
   float user_share = 0.25f;     // part of a batch drawn from the user's examples
   float learning_rate = 2e-4f;  // Adam
   int steps_per_example = 16;   // steps each new example queues
+  // Pull towards the starting weights: adds anchor * (w - w_start) to every
+  // gradient (L2-SP), so directions the replay digits do not pin down drift
+  // less. The page replays 500 digits where the CLI replays 1000.
+  float anchor = 0.0f;
   std::uint32_t seed = 20240611;
 };
 
@@ -119,7 +123,7 @@ class FineTuner {
   int pool2_ = 0, dense1_ = 0, logits_ = 0;  // layer indices
   std::mt19937 rng_;
   // Preallocated: a step allocates nothing.
-  HeadGradients grad_, m_, v_;
+  HeadGradients grad_, m_, v_, start_;  // start_: the weights tuning started from (gradient-shaped)
   std::vector<float> hidden_, logit_values_, probabilities_;
 };
 
