@@ -16,6 +16,84 @@ import os
 import sys
 
 
+def leb128(value):
+    out = bytearray()
+    while True:
+        byte = value & 0x7F
+        value >>= 7
+        if value:
+            out.append(byte | 0x80)
+        else:
+            out.append(byte)
+            return bytes(out)
+
+
+def sleb128(value):
+    out = bytearray()
+    while True:
+        byte = value & 0x7F
+        value >>= 7  # arithmetic shift: negative values stay negative
+        done = (value == 0 and not byte & 0x40) or (value == -1 and byte & 0x40)
+        out.append(byte if done else byte | 0x80)
+        if done:
+            return bytes(out)
+
+
+def read_leb128(data, i, signed=False):
+    value = shift = 0
+    while True:
+        byte = data[i]
+        i += 1
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if byte < 0x80:
+            if signed and byte & 0x40:
+                value -= 1 << shift
+            return value, i
+
+
+def merge_data_segments(binary):
+    """One data segment instead of thousands.
+
+    wasm-opt splits the data at every run of zeros (the MNIST samples are
+    mostly background): 10,000 segments whose offsets and lengths gzip badly,
+    about 40 KB of the page. One segment holding the same bytes, the gaps
+    filled with the zeros they stand for, is the same memory at start-up.
+    Anything but plain active segments at constant offsets is left as it is.
+    """
+    i, sections = 8, []
+    while i < len(binary):
+        sid = binary[i]
+        size, start = read_leb128(binary, i + 1)
+        sections.append((sid, binary[i:start + size], start, start + size))
+        i = start + size
+    if any(sid == 12 for sid, *_ in sections):  # a DataCount section: bulk memory in use
+        return binary
+    out = bytearray(binary[:8])
+    for sid, whole, start, end in sections:
+        if sid != 11:
+            out += whole
+            continue
+        count, j = read_leb128(binary, start)
+        segments = []
+        for _ in range(count):
+            if binary[j] != 0 or binary[j + 1] != 0x41:  # active, memory 0, i32.const offset
+                return binary
+            offset, j = read_leb128(binary, j + 2, signed=True)
+            if binary[j] != 0x0B:
+                return binary
+            length, j = read_leb128(binary, j + 1)
+            segments.append((offset, binary[j:j + length]))
+            j += length
+        low = min(o for o, _ in segments)
+        memory = bytearray(max(o + len(b) for o, b in segments) - low)
+        for o, b in segments:
+            memory[o - low:o - low + len(b)] = b
+        body = leb128(1) + b"\0\x41" + sleb128(low) + b"\x0b" + leb128(len(memory)) + bytes(memory)
+        out += bytes([11]) + leb128(len(body)) + body
+    return bytes(out)
+
+
 def main():
     if len(sys.argv) != 3:
         sys.exit(__doc__)
@@ -24,6 +102,7 @@ def main():
         binary = f.read()
     if binary[:4] != b"\0asm":
         sys.exit(f"{wasm}: not a WebAssembly module")
+    binary = merge_data_segments(binary)
     packed = base64.b64encode(gzip.compress(binary, compresslevel=9, mtime=0)).decode("ascii")
     with open(script, encoding="utf-8") as f:
         code = f.read()
