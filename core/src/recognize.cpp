@@ -38,8 +38,10 @@ DigitReading Recognizer::classify(const std::array<float, kImageSize>& input) {
 
 Reading Recognizer::recognize(const float* pixels, int width, int height) {
   Reading r;
-  const Segmentation parts = segment(
-      pixels, width, height, [this](const std::array<float, kImageSize>& input) { return classify(input).confidence; });
+  const Segmentation parts = segment(pixels, width, height, [this](const std::array<float, kImageSize>& input) {
+    const DigitReading d = classify(input);
+    return PartReading{d.label, d.confidence, d.digit_score, d.has_digit_score};
+  });
   r.inverted = parts.inverted;
   r.digits.reserve(parts.digits.size());
   for (const Segment& part : parts.digits) {

@@ -1,17 +1,22 @@
 // Segmentation of a drawing into digits:
-//   ink mask -> connected pieces -> pieces grouped into digits -> where groups
-//   are close enough to be one digit, or wide enough to be several, the
-//   classifier picks the reading (merge, keep, or cut) -> one input per digit.
+//   ink mask -> connected pieces -> pieces grouped into digits -> groups wide
+//   enough to hold several digits over-segmented at seams (least-ink paths
+//   from top to bottom) -> for each run of close ink, the reading with the
+//   best score by dynamic programming over its boundaries, every candidate
+//   digit scored by the classifier (confidence, digit score) and its shape
+//   -> one input per digit.
 //
 // [SECTION] Ink: the mask, its connected pieces and their fringes
 // [SECTION] Groups: the strokes of one digit together
-// [SECTION] Boundaries: where one digit may end and the next begin
-// [SECTION] Readings: the most confident split of each run of close ink
+// [SECTION] Seams: where touching digits may be cut apart
+// [SECTION] Parts: the ink between two boundaries and its score
+// [SECTION] Paths: the best reading of each run of close ink
 // [SECTION] segment()
 #include "digits/segment.h"
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <map>
 #include <utility>
 
@@ -19,29 +24,14 @@ namespace digits {
 namespace {
 
 // Every length below is relative to H, the typical digit height of the drawing.
-constexpr float kFringe = 0.02f;          // fainter anti-aliasing than this is background
-constexpr float kMergeOverlap = 0.5f;     // pieces whose x-extents overlap this much of the narrower: one digit
-constexpr float kMinorHeight = 0.5f;      // a piece lower than this x the tallest ...
-constexpr float kMinorPixels = 0.3f;      // ... with fewer pixels than this x the largest is a flag, bar or dot
-constexpr float kAttachDistance = 0.5f;   // such a piece joins the nearest digit within this x H
-constexpr float kSpeckPixels = 0.05f;     // a lone one smaller than this x the largest piece is ignored
-constexpr float kForcedGap = 0.25f;       // groups this far apart (x H) are never one digit
-constexpr float kWideAspect = 0.8f;       // a group wider than this x H may hold several digits ...
-constexpr float kSureWidth = 1.2f;        // ... unless it is at most this wide and reads as one digit
-constexpr float kSureConfidence = 0.99f;  //     with this confidence
-constexpr float kSeveralDigits = 1.5f;    // a group wider than this x H almost surely holds several
-constexpr float kMaxSegmentWidth = 1.3f;  // no digit cut from touching ink is wider than this x H
-constexpr float kWidestAspect = 1.2f;     // digits wider than this x their height are unlikely
-constexpr float kMinCutSide = 0.12f;      // a cut leaves at least this (x H) of the group on both sides
-constexpr float kMinimumWindow = 0.08f;   // a cut sits at the least ink within this (x H) around it
-constexpr float kCutSpacing = 0.1f;       // cut candidates closer than this (x H) are one
-constexpr float kCutsPerHeight = 0.25f;   // one cut candidate per this much (x H) of a group's width
-// A reading that cuts ink must beat the uncut one by this factor per cut: the
-// classifier is confident about fragments too (half a 0 reads as a 1), so
-// cutting needs evidence; less of it where the group is too wide for one digit.
-constexpr float kCutPenalty = 0.3f;
-constexpr float kCutPenaltyWide = 0.9f;
-constexpr int kMaxCalls = 96;  // classifier calls per drawing, whatever it holds
+constexpr float kFringe = 0.02f;         // fainter anti-aliasing than this is background
+constexpr float kMergeOverlap = 0.5f;    // pieces whose x-extents overlap this much of the narrower: one digit
+constexpr float kMinorHeight = 0.5f;     // a piece lower than this x the tallest ...
+constexpr float kMinorPixels = 0.3f;     // ... with fewer pixels than this x the largest is a flag, bar or dot
+constexpr float kAttachDistance = 0.5f;  // such a piece joins the nearest digit within this x H
+constexpr float kSpeckPixels = 0.05f;    // a lone one smaller than this x the largest piece is ignored
+constexpr float kForcedGap = 0.25f;      // groups this far apart (x H) are never one digit
+constexpr float kTallestShare = 0.75f;   // H is at least this x the tallest group's height
 
 // =============================================================================
 // [SECTION] Ink: the mask, its connected pieces and their fringes
@@ -224,8 +214,11 @@ Grouping group_pieces(const std::vector<Piece>& pieces) {
   }
   std::vector<int> heights;
   for (const Group& g : r.groups) heights.push_back(g.height());
+  // The median group, but no less than most of the tallest: a digit broken
+  // into pieces is not made of short digits.
   std::nth_element(heights.begin(), heights.begin() + heights.size() / 2, heights.end());
-  r.digit_height = static_cast<float>(std::max(1, heights[heights.size() / 2]));
+  const int tallest_group = *std::max_element(heights.begin(), heights.end());
+  r.digit_height = std::max({1.0f, static_cast<float>(heights[heights.size() / 2]), kTallestShare * tallest_group});
 
   const std::vector<Group> digits = r.groups;  // minors attach to digits, not to each other
   for (int m : minors) {
@@ -252,108 +245,237 @@ Grouping group_pieces(const std::vector<Piece>& pieces) {
 }
 
 // =============================================================================
-// [SECTION] Boundaries: where one digit may end and the next begin
+// [SECTION] Seams: where touching digits may be cut apart
 // =============================================================================
 
-// Ink of groups before `group` lies left of a boundary; with `cut`, so does
-// the ink of `group` itself that lies left of the line x = x + slope * (y - y_mid).
+// A group may hold several touching digits when it is wider than this x its height.
+constexpr float kSeveralAspect = 0.6f;
+constexpr float kSeveralDigits = 1.5f;  // and surely does when wider than this x H
+// Seams follow a straight line (vertical or slanted like handwriting) and
+// stray from it by at most kSeamBand x H, around the ink where they can.
+constexpr float kSlopes[] = {0.0f, -0.2f, 0.2f, -0.4f, 0.4f};
+constexpr float kSeamStart = 0.1f;     // lines start every this x H across the group
+constexpr float kSeamBand = 0.12f;     //
+constexpr float kSeamTurn = 0.02f;     // cost of a sideways step, in ink pixels: straight when it is free
+constexpr float kMinCutSide = 0.08f;   // a seam leaves at least this (x H) of the group on each side
+constexpr float kSeamSpacing = 0.05f;  // seams closer than this (x H, on average) are one
+constexpr float kSameSplit = 0.03f;    // seams that split the group's ink within this fraction alike are one
+constexpr float kMaxStrokes = 3.5f;    // a seam through more ink than this many stroke widths is no cut
+constexpr float kSeamsPerHeight = 6;   // at most this many seams per H of a group's width (the cheapest of each slot)
+
+// One side of a boundary: ink of groups before `group` lies left of it; with
+// `cut`, so does the ink of `group` itself left of the seam (x < seam[y - y0]).
 struct Boundary {
   int group = 0;
   bool cut = false;
-  float x = 0, slope = 0, y_mid = 0;
-  bool forced = false;  // no digit spans it
-  float at(int y) const { return x + slope * (static_cast<float>(y) - y_mid); }
-  bool left(int g, int px, int py) const { return g < group || (g == group && cut && px < at(py)); }
+  bool forced = false;    // no digit spans it (a wide gap, or the ends)
+  std::vector<int> seam;  // per row of the group, from its y0
+  int y0 = 0;
+  float x = 0;        // the seam's mean column
+  float strokes = 0;  // ink it crosses, in stroke widths
+  float narrow = 0;   // 0..1: how much its group looks like one digit (as wide as a digit, not several)
+  long left_ink = 0;  // the group's ink pixels left of it
+  bool left(int g, int px, int py) const { return g < group || (g == group && cut && px < seam[py - y0]); }
 };
 
-// Lines through a group that cross little of its ink: for a few slants, the
-// columns where the line meets the fewest ink pixels (the column profile's
-// minima, and the valleys between the contours of touching digits). The
-// lowest-cost candidates, kept apart from each other, are returned left to right.
-std::vector<Boundary> cut_candidates(const Ink& ink, const Grouping& grouping, int g) {
-  const Group& group = grouping.groups[g];
-  const float h = grouping.digit_height;
-  const float y_mid = (group.y0 + group.y1) / 2.0f;
-  const int from = static_cast<int>(std::ceil(group.x0 + kMinCutSide * h));
-  const int to = static_cast<int>(std::floor(group.x1 - kMinCutSide * h));
-  struct Candidate {
-    int cost;
-    float x, slope;
-  };
-  std::vector<Candidate> all;
-  const int window = std::max(1, static_cast<int>(kMinimumWindow * h));
-  std::vector<int> cost;
-  for (float slope : {0.0f, -0.18f, 0.18f, -0.36f, 0.36f}) {
-    cost.clear();
-    for (int c = from; c <= to; ++c) {
-      int n = 0;
-      for (int y = group.y0; y <= group.y1; ++y) {
-        const int x = static_cast<int>(std::lround(c + slope * (y - y_mid)));
-        if (x < 0 || x >= ink.width) continue;
-        const std::size_t i = static_cast<std::size_t>(y) * ink.width + x;
-        if (ink.core(i) && grouping.group_of[ink.piece[i]] == g) ++n;
-      }
-      cost.push_back(n);
-    }
-    // Local minima of the profile: the first of the least within the window.
-    for (int c = 0; c < static_cast<int>(cost.size()); ++c) {
-      bool minimum = true;
-      for (int d = std::max(0, c - window); d <= std::min(static_cast<int>(cost.size()) - 1, c + window) && minimum;
-           ++d) {
-        minimum = cost[d] > cost[c] || (cost[d] == cost[c] && d >= c);
-      }
-      if (minimum) all.push_back({cost[c], static_cast<float>(from + c), slope});
-    }
-  }
-  std::stable_sort(all.begin(), all.end(), [](const Candidate& a, const Candidate& b) { return a.cost < b.cost; });
-  const int wanted = static_cast<int>(std::ceil(group.width() / (kCutsPerHeight * h))) + 1;
-  std::vector<Boundary> cuts;
-  for (const Candidate& c : all) {
-    if (static_cast<int>(cuts.size()) >= wanted) break;
-    const bool near = std::any_of(cuts.begin(), cuts.end(),
-                                  [&](const Boundary& b) { return std::fabs(b.x - c.x) < kCutSpacing * h; });
-    if (!near) cuts.push_back({g, true, c.x, c.slope, y_mid, false});
-  }
-  std::sort(cuts.begin(), cuts.end(), [](const Boundary& a, const Boundary& b) { return a.x < b.x; });
-  return cuts;
+Boundary gap_boundary(int group, bool forced) {
+  Boundary b;
+  b.group = group;
+  b.forced = forced;
+  return b;
 }
 
-// Start, the gaps between groups (forced where wide) and the cut candidates
-// of wide groups, in order.
-std::vector<Boundary> boundaries(const Ink& ink, const Grouping& grouping, const std::function<bool(int)>& try_cuts) {
+// The ink of one group (fringes included) over its box, 0 elsewhere: what seams cross.
+struct GroupInk {
+  int x0 = 0, y0 = 0, width = 0, height = 0;
+  std::vector<float> value;
+  float at(int x, int y) const {
+    x -= x0, y -= y0;
+    return x < 0 || y < 0 || x >= width || y >= height ? 0.0f : value[static_cast<std::size_t>(y) * width + x];
+  }
+  bool core(int x, int y) const { return at(x, y) > kInkThreshold; }
+};
+
+GroupInk group_ink(const Ink& ink, const Grouping& grouping, int g) {
+  const Group& group = grouping.groups[g];
+  GroupInk r;
+  r.x0 = group.x0, r.y0 = group.y0, r.width = group.width(), r.height = group.height();
+  r.value.assign(static_cast<std::size_t>(r.width) * r.height, 0.0f);
+  for (int y = 0; y < r.height; ++y) {
+    for (int x = 0; x < r.width; ++x) {
+      const std::size_t i = static_cast<std::size_t>(y + r.y0) * ink.width + x + r.x0;
+      if (ink.piece[i] >= 0 && grouping.group_of[ink.piece[i]] == g)
+        r.value[static_cast<std::size_t>(y) * r.width + x] = ink.value[i];
+    }
+  }
+  return r;
+}
+
+// A stroke's width, from its area and outline: a stroke of width w and length
+// L covers w L pixels and has about 2 L outline pixels.
+float stroke_width(const GroupInk& g, long& area) {
+  long outline = 0;
+  area = 0;
+  for (int y = g.y0; y < g.y0 + g.height; ++y) {
+    for (int x = g.x0; x < g.x0 + g.width; ++x) {
+      if (!g.core(x, y)) continue;
+      ++area;
+      if (!g.core(x - 1, y) || !g.core(x + 1, y) || !g.core(x, y - 1) || !g.core(x, y + 1)) ++outline;
+    }
+  }
+  return std::max(1.0f, 2.0f * area / std::max(1L, outline));
+}
+
+// The path from the group's top to its bottom, one column per row, moving at
+// most one column sideways per row and at most `band` columns from the line
+// x = c + slope (y - y_mid), that crosses the least ink (dynamic programming).
+Boundary seam(const GroupInk& g, int group, float c, float slope, int band) {
+  const int rows = g.height, states = 2 * band + 1;
+  const float y_mid = g.y0 + (g.height - 1) / 2.0f;
+  auto base = [&](int r) { return static_cast<int>(std::lround(c + slope * (g.y0 + r - y_mid))) - band; };
+  std::vector<float> cost(states, 0.0f), next(states);
+  std::vector<signed char> step(static_cast<std::size_t>(rows) * states, 0);
+  for (int k = 0; k < states; ++k) cost[k] = g.at(base(0) + k, g.y0);
+  for (int r = 1; r < rows; ++r) {
+    const int shift = base(r) - base(r - 1);
+    for (int k = 0; k < states; ++k) {
+      float best = 1e30f;
+      signed char chosen = 0;
+      for (int d = -1; d <= 1; ++d) {
+        const int from = k + shift + d;  // the previous row's state at column x + d
+        if (from < 0 || from >= states) continue;
+        const float v = cost[from] + (d != 0 ? kSeamTurn : 0.0f);
+        if (v < best) best = v, chosen = static_cast<signed char>(d);
+      }
+      next[k] = best + g.at(base(r) + k, g.y0 + r);
+      step[static_cast<std::size_t>(r) * states + k] = chosen;
+    }
+    std::swap(cost, next);
+  }
+  Boundary b;
+  b.group = group;
+  b.cut = true;
+  b.y0 = g.y0;
+  b.seam.resize(rows);
+  int k = static_cast<int>(std::min_element(cost.begin(), cost.end()) - cost.begin());
+  for (int r = rows - 1; r >= 0; --r) {
+    b.seam[r] = base(r) + k;
+    if (r > 0) k += base(r) - base(r - 1) + step[static_cast<std::size_t>(r) * states + k];
+  }
+  float crossed = 0, sum = 0;
+  for (int r = 0; r < rows; ++r) {
+    crossed += g.at(b.seam[r], g.y0 + r);
+    sum += b.seam[r];
+    for (int x = g.x0; x < std::min(b.seam[r], g.x0 + g.width); ++x) b.left_ink += g.core(x, g.y0 + r);
+  }
+  b.x = sum / rows;
+  b.strokes = crossed;  // in pixels until divided by the stroke width
+  return b;
+}
+
+// Seams through group `g` from straight lines started across it at several
+// slants; the ones that cross the least ink, each splitting the group
+// differently, left to right.
+std::vector<Boundary> seams(const Ink& ink, const Grouping& grouping, int g) {
+  const Group& group = grouping.groups[g];
+  const float h = std::max(grouping.digit_height, 0.7f * group.height());
+  const GroupInk gi = group_ink(ink, grouping, g);
+  long total = 0;
+  const float stroke = stroke_width(gi, total);
+  const int band = std::max(2, static_cast<int>(kSeamBand * h));
+  const float step = std::max(1.0f, kSeamStart * h);
+  std::vector<Boundary> all;
+  for (float slope : kSlopes) {
+    for (float c = group.x0 + kMinCutSide * h; c <= group.x1 - kMinCutSide * h; c += step) {
+      Boundary b = seam(gi, g, c, slope, band);
+      b.strokes /= stroke;
+      const float side = kMinCutSide * h;
+      if (b.strokes > kMaxStrokes || b.x < group.x0 + side || b.x > group.x1 - side) continue;
+      if (b.left_ink < 0.02f * total || b.left_ink > 0.98f * total) continue;
+      all.push_back(std::move(b));
+    }
+  }
+  std::stable_sort(all.begin(), all.end(), [](const Boundary& a, const Boundary& b) { return a.strokes < b.strokes; });
+  // The cheapest seam of each slot across the group, so that a junction
+  // through more ink still gets its seam next to cheap ones elsewhere.
+  const float slot = h / kSeamsPerHeight;
+  std::vector<Boundary> kept;
+  std::vector<char> taken(static_cast<std::size_t>(group.width() / slot) + 2, 0);
+  for (Boundary& b : all) {
+    char& t = taken[static_cast<std::size_t>((b.x - group.x0) / slot)];
+    if (t) continue;
+    const bool same = std::any_of(kept.begin(), kept.end(), [&](const Boundary& k) {
+      return std::labs(k.left_ink - b.left_ink) < kSameSplit * total || std::fabs(k.x - b.x) < kSeamSpacing * h;
+    });
+    if (same) continue;
+    t = 1;
+    kept.push_back(std::move(b));
+  }
+  const float aspect = group.width() / h;
+  const float narrow = std::clamp((kSeveralDigits - aspect) / (kSeveralDigits - kSeveralAspect), 0.0f, 1.0f);
+  for (Boundary& b : kept) b.narrow = narrow;
+  std::sort(kept.begin(), kept.end(), [](const Boundary& a, const Boundary& b) { return a.left_ink < b.left_ink; });
+  return kept;
+}
+
+// The start, the gaps between groups (forced where wide) and the seams of
+// groups that may hold several digits, in order.
+std::vector<Boundary> boundaries(const Ink& ink, const Grouping& grouping) {
   const std::vector<Group>& groups = grouping.groups;
   const float h = grouping.digit_height;
   std::vector<Boundary> b;
-  b.push_back({0, false, 0, 0, 0, true});
+  b.push_back(gap_boundary(0, true));
   for (int g = 0; g < static_cast<int>(groups.size()); ++g) {
-    if (groups[g].width() > kWideAspect * h && try_cuts(g)) {
-      for (const Boundary& cut : cut_candidates(ink, grouping, g)) b.push_back(cut);
+    if (groups[g].width() > kSeveralAspect * std::max(static_cast<float>(groups[g].height()), h)) {
+      for (Boundary& cut : seams(ink, grouping, g)) b.push_back(std::move(cut));
     }
     if (g + 1 < static_cast<int>(groups.size())) {
       const int gap = groups[g + 1].x0 - groups[g].x1;
-      b.push_back({g + 1, false, 0, 0, 0, gap > kForcedGap * h});
+      b.push_back(gap_boundary(g + 1, gap > kForcedGap * h));
     }
   }
-  b.push_back({static_cast<int>(groups.size()), false, 0, 0, 0, true});
+  b.push_back(gap_boundary(static_cast<int>(groups.size()), true));
   return b;
 }
 
 // =============================================================================
-// [SECTION] Readings: the most confident split of each run of close ink
+// [SECTION] Parts: the ink between two boundaries and its score
 // =============================================================================
+
+constexpr float kMaxPartWidth = 1.3f;   // no digit cut from touching ink is wider than this x H
+constexpr float kMinPartHeight = 0.3f;  // nor lower than this x H
+constexpr int kMaxPrimitives = 5;       // a digit spans at most this many boundaries' intervals
+constexpr int kMaxCalls = 200;          // classifier calls per drawing, whatever it holds
+
+// The score of a reading is the sum over its digits of
+//   log(confidence) + kDigitScoreWeight log(digit score)   what the classifier says
+//   - kAspectWeight (aspect - kWidestAspect)+              digits are rarely wider than tall
+//   - kLowWeight (kLowest - height / H)+                   nor much lower than the others
+//   - kCutWeight strokes                                    a cut through ink needs evidence,
+//   - kNarrowCutWeight narrow                               more of it in a group no wider than a digit
+//   + kDigitBonus                                           (one digit against several)
+constexpr float kDigitScoreWeight = 1.0f;
+constexpr float kWidestAspect = 1.0f;
+constexpr float kAspectWeight = 3.0f;
+constexpr float kLowest = 0.55f;
+constexpr float kLowWeight = 4.0f;
+constexpr float kCutWeight = 0.5f;
+constexpr float kNarrowCutWeight = 1.0f;
+constexpr float kDigitBonus = 0.0f;
 
 struct Part {  // the ink between two boundaries
   bool valid = false;
+  bool scored = false;
   Preprocessed input;
   int strokes = 0;
   bool cut = false;
-  float score = 0;  // confidence x shape prior
-  bool scored = false;
+  double score = 0;
 };
 
 // Copies the ink between boundaries `a` and `b` (fringes included) into a
 // buffer with a background margin, and preprocesses that: the digit's input
-// is made exactly the way a canvas holding only it would be.
+// is made exactly the way a canvas holding only it would be. Invalid when
+// empty, or when the seams cross each other over ink.
 Part extract(const Ink& ink, const Grouping& grouping, const Boundary& a, const Boundary& b) {
   Part part;
   const int first = a.group, last = b.cut ? b.group : b.group - 1;
@@ -377,7 +499,10 @@ Part extract(const Ink& ink, const Grouping& grouping, const Boundary& a, const 
       const std::size_t i = static_cast<std::size_t>(y) * ink.width + x;
       if (ink.piece[i] < 0) continue;
       const int g = grouping.group_of[ink.piece[i]];
-      if (g < first || g > last || a.left(g, x, y) || !b.left(g, x, y)) continue;
+      if (g < first || g > last) continue;
+      const bool after_a = !a.left(g, x, y), before_b = b.left(g, x, y);
+      if (!after_a && !before_b && ink.core(i)) return part;  // the seams cross over ink
+      if (!after_a || !before_b) continue;
       buffer[static_cast<std::size_t>(y - y0 + 2) * bw + (x - x0 + 2)] = ink.value[i];
       if (ink.core(i)) ++pixels;
     }
@@ -393,50 +518,56 @@ Part extract(const Ink& ink, const Grouping& grouping, const Boundary& a, const 
   return part;
 }
 
-// How much a part looks like one digit by its shape alone: digits are at
-// most about as wide as tall, and not much lower than their neighbours.
-float shape_prior(const Box& box, float digit_height) {
+// The score of one part (see above), its right boundary's cut included.
+double part_score(const PartReading& r, const Box& box, const Boundary& right, float h) {
   const float aspect = static_cast<float>(box.width) / box.height;
-  const float height = box.height / digit_height;
-  float prior = 1;
-  const float a0 = kWidestAspect;
-  if (aspect > a0) prior *= std::exp(-2.5f * (aspect - a0));
-  if (height < 0.45f) prior *= std::exp(-5.0f * (0.45f - height));
-  return prior;
+  const float low = kLowest - box.height / h;
+  double s = std::log(std::max(r.confidence, 1e-4f));
+  if (r.has_digit_score) s += kDigitScoreWeight * std::log(std::max(r.digit_score, 1e-3f));
+  s -= kAspectWeight * std::max(0.0f, aspect - kWidestAspect);
+  s -= kLowWeight * std::max(0.0f, low);
+  if (right.cut) s -= kCutWeight * right.strokes + kNarrowCutWeight * right.narrow;
+  return s + kDigitBonus;
 }
 
+// =============================================================================
+// [SECTION] Paths: the best reading of each run of close ink
+// =============================================================================
+
 // Chooses, over the boundaries [from, to] (a run of close or wide groups),
-// the split into parts whose scores multiply to the most: dynamic programming
-// over the boundaries, each part scored once. Appends the chosen parts.
+// the split into parts whose scores add up to the most: dynamic programming
+// over the boundaries, each part extracted and classified at most once (the
+// pairs of boundaries at most kMaxPartWidth x H apart bound the calls).
+// Appends the chosen parts.
 void read_run(const Ink& ink, const Grouping& grouping, const std::vector<Boundary>& bounds, int from, int to,
-              const ConfidenceFn& confidence, int& calls, std::vector<Part>& out) {
+              const ClassifyFn& classify, int& calls, std::vector<Part>& out) {
   const float h = grouping.digit_height;
   std::map<std::pair<int, int>, Part> parts;
-  auto whole_group = [&](int a, int b) {  // the part is exactly one group, as drawn
+  auto as_drawn = [&](int a, int b) {  // the part is exactly one group, as drawn
     return !bounds[a].cut && !bounds[b].cut && bounds[b].group == bounds[a].group + 1;
   };
   auto part = [&](int a, int b) -> Part& {
     Part& p = parts[{a, b}];
     if (p.scored) return p;
     p.scored = true;
-    // A cheap bound on the width before any pixel is touched.
     const Boundary &ba = bounds[a], &bb = bounds[b];
+    // A cheap bound on the width before any pixel is touched.
     const float left = ba.cut ? ba.x : grouping.groups[ba.group].x0;
     const float right = bb.cut ? bb.x : grouping.groups[bb.group - 1].x1;
-    if (right - left > kMaxSegmentWidth * h * 1.2f && !whole_group(a, b)) return p;
+    if (!as_drawn(a, b) && (right - left > kMaxPartWidth * h * 1.2f || b - a > kMaxPrimitives)) return p;
     Part made = extract(ink, grouping, ba, bb);
     made.scored = true;
-    if (made.valid && made.input.ink.width > kMaxSegmentWidth * h && !whole_group(a, b)) made.valid = false;
+    if (made.valid && !as_drawn(a, b) &&
+        (made.input.ink.width > kMaxPartWidth * h || made.input.ink.height < kMinPartHeight * h))
+      made.valid = false;
     if (made.valid) {
       if (calls < kMaxCalls) {
         ++calls;
-        const float penalty = !bb.cut                                                  ? 1.0f
-                              : grouping.groups[bb.group].width() > kSeveralDigits * h ? kCutPenaltyWide
-                                                                                       : kCutPenalty;
-        made.score = confidence(made.input.image) * shape_prior(made.input.ink, h) * penalty;
+        const PartReading rd = classify(made.input.image);
+        made.score = part_score(rd, made.input.ink, bb, h);
       } else {
-        made.valid = whole_group(a, b);  // out of budget: only the groups as drawn
-        made.score = 0.5f;
+        made.valid = as_drawn(a, b);  // out of budget: only the groups as drawn
+        made.score = -10;
       }
     }
     p = std::move(made);
@@ -451,10 +582,7 @@ void read_run(const Ink& ink, const Grouping& grouping, const std::vector<Bounda
     for (int i = j - 1; i >= 0; --i) {
       if (best[i] <= -1e29) continue;
       const Part& p = part(from + i, from + j);
-      if (p.valid) {
-        const double s = best[i] + std::log(std::max(p.score, 1e-6f));
-        if (s > best[j]) best[j] = s, previous[j] = i;
-      }
+      if (p.valid && best[i] + p.score > best[j]) best[j] = best[i] + p.score, previous[j] = i;
     }
   }
   std::vector<int> chosen;
@@ -476,20 +604,13 @@ void read_run(const Ink& ink, const Grouping& grouping, const std::vector<Bounda
 // [SECTION] segment()
 // =============================================================================
 
-Segmentation segment(const float* pixels, int width, int height, const ConfidenceFn& confidence) {
+Segmentation segment(const float* pixels, int width, int height, const ClassifyFn& classify) {
   Segmentation s;
   s.inverted = light_background(pixels, width, height);
   const Ink ink = find_ink(pixels, width, height, s.inverted);
   if (ink.total == 0 || ink.total < kMinInkFraction * width * height) return s;
   const Grouping grouping = group_pieces(ink.pieces);
-  // A group not much wider than a digit that reads as one with confidence is one.
-  auto try_cuts = [&](int g) {
-    if (grouping.groups[g].width() > kSureWidth * grouping.digit_height) return true;
-    const Part whole = extract(ink, grouping, {g, false, 0, 0, 0, true}, {g + 1, false, 0, 0, 0, true});
-    ++s.classifier_calls;
-    return !whole.valid || confidence(whole.input.image) < kSureConfidence;
-  };
-  const std::vector<Boundary> bounds = boundaries(ink, grouping, try_cuts);
+  const std::vector<Boundary> bounds = boundaries(ink, grouping);
 
   // One group of every piece, narrow enough to be one digit: today's input, no classifier call.
   const bool specks = std::count(grouping.group_of.begin(), grouping.group_of.end(), -1) > 0;
@@ -505,7 +626,7 @@ Segmentation segment(const float* pixels, int width, int height, const Confidenc
     if (to == from + 1) {
       parts.push_back(extract(ink, grouping, bounds[from], bounds[to]));
     } else {
-      read_run(ink, grouping, bounds, from, to, confidence, s.classifier_calls, parts);
+      read_run(ink, grouping, bounds, from, to, classify, s.classifier_calls, parts);
     }
     from = to;
   }

@@ -24,13 +24,22 @@ struct Segmentation {
   int classifier_calls = 0;     // how often segmentation asked the classifier
 };
 
-// How sure the classifier is about one 28x28 input (its top probability).
-using ConfidenceFn = std::function<float(const std::array<float, kImageSize>&)>;
+// What the classifier says about one 28x28 input: its label, how sure it is
+// (the calibrated top probability) and, when the model has one, how much the
+// input looks like a digit at all (fragments of a digit and two touching
+// digits look less like one).
+struct PartReading {
+  int label = -1;
+  float confidence = 0;
+  float digit_score = 1;
+  bool has_digit_score = false;
+};
+using ClassifyFn = std::function<PartReading(const std::array<float, kImageSize>&)>;
 
 // `pixels` is `width` x `height`, values in [0,1], either polarity. A drawing
 // that is one digit (one group of strokes) gives exactly preprocess()'s input,
-// without calling `confidence`; the classifier is asked only where digits are
+// without calling `classify`; the classifier is asked only where digits are
 // close enough to be one, or wide enough to be several.
-Segmentation segment(const float* pixels, int width, int height, const ConfidenceFn& confidence);
+Segmentation segment(const float* pixels, int width, int height, const ClassifyFn& classify);
 
 }  // namespace digits
