@@ -183,3 +183,32 @@ TEST_CASE("a personal model saves and reloads with its weights and personalisati
   CHECK(again.model().personal.base_model == "mnist-f16.dgw");
   CHECK(again.steps_taken() == tuner.steps_taken());
 }
+
+TEST_CASE("the anchor holds the tuned weights nearer the ones tuning started from") {
+  const Model m = testing::random_model(17);
+  std::mt19937 rng(3);
+  std::vector<LabelledImage> replay;
+  for (int i = 0; i < 40; ++i) replay.push_back({stroke_image(rng), i % kClasses});
+  std::vector<LabelledImage> mine;
+  for (int i = 0; i < 10; ++i) mine.push_back({stroke_image(rng), (i * 3) % kClasses});
+  const Network start(m);
+  auto drift = [&](float anchor) {
+    FineTuneOptions o;
+    o.learning_rate = 1e-3f;
+    o.anchor = anchor;
+    FineTuner tuner(m, "random", replay, o);
+    for (const LabelledImage& e : mine) tuner.add_example(e.image, e.label);
+    tuner.run(tuner.pending_steps());
+    double sum = 0;
+    for (const char* name : {"dense1", "logits"}) {
+      const std::vector<float>& w = tuner.network().layer(name).weights;
+      const std::vector<float>& w0 = start.layer(name).weights;
+      for (std::size_t i = 0; i < w.size(); ++i) sum += (w[i] - w0[i]) * (w[i] - w0[i]);
+    }
+    return std::sqrt(sum);
+  };
+  const double free = drift(0.0f), held = drift(20.0f);
+  INFO("distance from the start: " << free << " without the anchor, " << held << " with it");
+  CHECK(free > 0);
+  CHECK(held < 0.7 * free);
+}

@@ -1,9 +1,12 @@
 // Benchmark (not a test) of "learn my handwriting" in the page.
 // 1. Frame rate (requestAnimationFrame callbacks per second) with a digit on
 //    the canvas and nothing to do, then while the network adapts to
-//    EXAMPLES key presses, the time of one training step (the page's own
-//    measurement, #prediction[data-learn-step-ms]) and the time from the last
-//    key press to the personal model being active.
+//    EXAMPLES key presses; the main thread's work per frame (the app's frame
+//    callback, timed in the page), which says what frame rate the page holds
+//    when the machine is not shared (software WebGL draws elsewhere); the
+//    time of one training step (the page's own measurement,
+//    #prediction[data-learn-step-ms]) and the time from the last key press to
+//    the personal model being active.
 // 2. For each writer folder (`digits writer-set --output DIR --writer N`), in a
 //    fresh browser profile: the page's accuracy on all the writer's held-out
 //    digits with the shipped model, then after its 3 examples per class are
@@ -23,22 +26,46 @@ const examples = Number(process.argv[3] ?? 5);
 const writerDirs = process.argv.slice(4);
 const median = (a) => a.slice().sort((x, y) => x - y)[Math.floor(a.length / 2)];
 
+// Every requestAnimationFrame callback the page registers (the app's frame
+// loop among them) is timed; set before the page's scripts run. The frame
+// counter below uses the untimed original.
+const timeCallbacks = () => {
+  window.benchWork = [];
+  const raf = window.requestAnimationFrame.bind(window);
+  window.benchRaf = raf;
+  window.requestAnimationFrame = (callback) => raf((t) => {
+    const start = performance.now();
+    callback(t);
+    window.benchWork.push(performance.now() - start);
+  });
+};
 // Counts animation frames from now on, in the page.
 const startFrames = (page) => page.evaluate(() => {
   window.benchFrames = [];
-  const tick = (t) => { window.benchFrames.push(t); requestAnimationFrame(tick); };
-  requestAnimationFrame(tick);
+  window.benchWork = [];
+  const tick = (t) => { window.benchFrames.push(t); window.benchRaf(tick); };
+  window.benchRaf(tick);
 });
 async function frameRate(page) {
-  const frames = await page.evaluate(() => { const f = window.benchFrames; window.benchFrames = []; return f; });
+  const [frames, work] = await page.evaluate(() => {
+    const f = [window.benchFrames, window.benchWork];
+    window.benchFrames = [];
+    window.benchWork = [];
+    return f;
+  });
   const gaps = frames.slice(1).map((t, i) => t - frames[i]).sort((a, b) => a - b);
   const fps = (frames.length - 1) / ((frames[frames.length - 1] - frames[0]) / 1000);
+  const sorted = work.slice().sort((a, b) => a - b);
+  const mean = work.reduce((a, b) => a + b, 0) / work.length;
   return `${fps.toFixed(1)} fps (median frame ${median(gaps).toFixed(1)} ms, 95th percentile ` +
-    `${gaps[Math.floor(gaps.length * 0.95)].toFixed(1)} ms, longest ${gaps[gaps.length - 1].toFixed(1)} ms)`;
+    `${gaps[Math.floor(gaps.length * 0.95)].toFixed(1)} ms, longest ${gaps[gaps.length - 1].toFixed(1)} ms); ` +
+    `main-thread work per frame: mean ${mean.toFixed(1)} ms, 95th percentile ` +
+    `${sorted[Math.floor(sorted.length * 0.95)].toFixed(1)} ms`;
 }
 
 async function framesWhileAdapting(browser, url) {
   const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  await page.addInitScript(timeCallbacks);
   await page.goto(url + '/index.html');
   const rect = await canvasRect(page);
   await waitForAttribute(page, 'data-personal-examples', (v) => v === '0', 20000);
