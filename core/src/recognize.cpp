@@ -40,7 +40,7 @@ Reading Recognizer::recognize(const float* pixels, int width, int height) {
   Reading r;
   const Segmentation parts = segment(pixels, width, height, [this](const std::array<float, kImageSize>& input) {
     const DigitReading d = classify(input);
-    return PartReading{d.label, d.confidence, d.digit_score, d.has_digit_score};
+    return PartReading{d.label, d.confidence, d.digit_score, d.has_digit_score, d.is_digit};
   });
   r.inverted = parts.inverted;
   r.digits.reserve(parts.digits.size());

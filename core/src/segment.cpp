@@ -546,11 +546,28 @@ void read_run(const Ink& ink, const Grouping& grouping, const std::vector<Bounda
   auto as_drawn = [&](int a, int b) {  // the part is exactly one group, as drawn
     return !bounds[a].cut && !bounds[b].cut && bounds[b].group == bounds[a].group + 1;
   };
+  // A group no wider than a digit that, whole, is not a digit (a letter, a
+  // symbol) is not cut: its pieces would read as digits.
+  std::map<int, bool> uncuttable;
+  auto cuttable = [&](const Boundary& b) {
+    if (!b.cut || b.narrow <= 0) return true;
+    const auto found = uncuttable.find(b.group);
+    if (found != uncuttable.end()) return !found->second;
+    bool whole_is_digit = true;
+    const Part whole = extract(ink, grouping, gap_boundary(b.group, false), gap_boundary(b.group + 1, false));
+    if (whole.valid && calls < kMaxCalls) {
+      ++calls;
+      whole_is_digit = classify(whole.input.image).is_digit;
+    }
+    uncuttable[b.group] = !whole_is_digit;
+    return whole_is_digit;
+  };
   auto part = [&](int a, int b) -> Part& {
     Part& p = parts[{a, b}];
     if (p.scored) return p;
     p.scored = true;
     const Boundary &ba = bounds[a], &bb = bounds[b];
+    if (!cuttable(ba) || !cuttable(bb)) return p;
     // A cheap bound on the width before any pixel is touched.
     const float left = ba.cut ? ba.x : grouping.groups[ba.group].x0;
     const float right = bb.cut ? bb.x : grouping.groups[bb.group - 1].x1;

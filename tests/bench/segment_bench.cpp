@@ -78,7 +78,7 @@ double time_segment(Recognizer& r, const std::vector<float>& px, int w, int h, i
   const auto start = Clock::now();
   const Segmentation s = segment(px.data(), w, h, [&](const std::array<float, kImageSize>& in) {
     const DigitReading d = r.classify(in);
-    return PartReading{d.label, d.confidence, d.digit_score, d.has_digit_score};
+    return PartReading{d.label, d.confidence, d.digit_score, d.has_digit_score, d.is_digit};
   });
   calls = s.classifier_calls;
   cpu_ms = cpu_now_ms() - cpu;

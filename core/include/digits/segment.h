@@ -33,6 +33,7 @@ struct PartReading {
   float confidence = 0;
   float digit_score = 1;
   bool has_digit_score = false;
+  bool is_digit = true;  // the digit score is above the model's threshold
 };
 using ClassifyFn = std::function<PartReading(const std::array<float, kImageSize>&)>;
 
