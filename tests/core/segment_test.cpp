@@ -46,10 +46,10 @@ struct Canvas {
 // A classifier stand-in that counts how often segmentation asks.
 struct CountingConfidence {
   int calls = 0;
-  ConfidenceFn fn() {
+  ClassifyFn fn() {
     return [this](const std::array<float, kImageSize>&) {
       ++calls;
-      return 0.5f;
+      return PartReading{1, 0.5f, 0.5f, true};
     };
   }
 };
@@ -97,18 +97,41 @@ bool one_piece(const Canvas& c) {
 
 }  // namespace
 
-TEST_CASE("a single digit gives exactly preprocess()'s input without asking the classifier") {
-  Canvas c(560, 280);
-  c.stroke({{0.2f, 0.1f}, {0.8f, 0.1f}, {0.45f, 0.9f}}, 200, 40, 200);
+TEST_CASE("a single digit gives exactly preprocess()'s input") {
+  CountingConfidence counter;
+  SECTION("a narrow digit, without asking the classifier") {
+    Canvas c(560, 280);
+    c.stroke({{0.45f, 0.1f}, {0.55f, 0.1f}, {0.5f, 0.9f}}, 200, 40, 200);
+    const Segmentation s = segment(c, counter);
+    REQUIRE(s.digits.size() == 1);
+    CHECK(s.digits[0].input.image == preprocess(c.pixels.data(), c.width, c.height).image);
+    CHECK(counter.calls == 0);
+    CHECK(s.classifier_calls == 0);
+  }
+  SECTION("a digit wide enough to be two, read as one") {
+    Canvas c(560, 280);
+    c.stroke({{0.2f, 0.1f}, {0.8f, 0.1f}, {0.45f, 0.9f}}, 200, 40, 200);
+    const Segmentation s = segment(c, counter);
+    REQUIRE(s.digits.size() == 1);
+    const Preprocessed whole = preprocess(c.pixels.data(), c.width, c.height);
+    CHECK(s.digits[0].input.image == whole.image);
+    CHECK(s.digits[0].input.ink.x == whole.ink.x);
+    CHECK(s.digits[0].input.ink.width == whole.ink.width);
+    CHECK(s.classifier_calls == counter.calls);
+  }
+}
+
+TEST_CASE("classifier calls stay bounded however much touching ink there is") {
+  // A zigzag 8 digit heights long: one group, seams everywhere.
+  Canvas c(1800, 280);
+  for (int i = 0; i < 8; ++i) {
+    c.stroke({{0.0f, 0.1f}, {0.25f, 0.9f}, {0.5f, 0.1f}, {0.75f, 0.9f}, {1.0f, 0.1f}}, 40.0f + i * 200, 40, 200, 8);
+  }
   CountingConfidence counter;
   const Segmentation s = segment(c, counter);
-  REQUIRE(s.digits.size() == 1);
-  const Preprocessed whole = preprocess(c.pixels.data(), c.width, c.height);
-  CHECK(s.digits[0].input.image == whole.image);
-  CHECK(s.digits[0].input.ink.x == whole.ink.x);
-  CHECK(s.digits[0].input.ink.width == whole.ink.width);
-  CHECK(counter.calls == 0);
-  CHECK(s.classifier_calls == 0);
+  CHECK(counter.calls > 0);
+  CHECK(counter.calls <= 200);
+  CHECK(s.classifier_calls == counter.calls);
 }
 
 TEST_CASE("a blank or nearly blank canvas holds no digit") {
@@ -220,10 +243,9 @@ TEST_CASE("digits that nearly touch are read apart") {
   CHECK(right >= 7);
 }
 
-// Known gap: a narrow touching pair that reads as one digit with confidence
-// (3 and 1 as a 3) is not cut. The issue wants most of these cut; today one
-// of eight is, which this guards (every pair must still come out as at least
-// one reading, and the one that is cut stays cut).
+// Known gap: MNIST pairs slid into each other overlap heavily; seam
+// segmentation cuts two of these eight (31 and 42; before it, one), which
+// this guards (every pair must still come out as at least one reading).
 TEST_CASE("touching pairs are cut into their two digits", "[core][segment]") {
   const Dataset& test = mnist_test();
   int right = 0;
@@ -247,5 +269,5 @@ TEST_CASE("touching pairs are cut into their two digits", "[core][segment]") {
     if (r.number == truth) ++right;
   }
   INFO(report);
-  CHECK(right >= 1);
+  CHECK(right >= 2);
 }
