@@ -108,10 +108,11 @@ namespace {
 
 std::vector<Stroke> zero(std::mt19937& rng, int variant) {
   // Started near the top, drawn either way round; the end falls short (an
-  // open loop) or runs past the start (an overshoot).
+  // open loop, up to about a fifth of the ring left open) or runs past the
+  // start (an overshoot).
   const float start = -kPi / 2 + uniform(rng, -0.6f, 0.6f);
   const float direction = chance(rng, 0.7f) ? -1.0f : 1.0f;
-  const float sweep = direction * (2 * kPi + uniform(rng, -0.7f, 0.6f));
+  const float sweep = direction * (2 * kPi + uniform(rng, -1.25f, 0.8f));
   std::vector<Stroke> s = {arc(0.5f, 0.5f, 0.34f, 0.45f, start, sweep, 16)};
   if (variant == 1) {  // slashed: lower left to upper right, usually beyond the ring
     const float over = uniform(rng, -0.05f, 0.15f);
