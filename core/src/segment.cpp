@@ -254,9 +254,15 @@ constexpr float kSeveralDigits = 1.5f;  // and surely does when wider than this 
 // Seams follow a straight line (vertical or slanted like handwriting) and
 // stray from it by at most kSeamBand x H, around the ink where they can.
 constexpr float kSlopes[] = {0.0f, -0.2f, 0.2f, -0.4f, 0.4f};
-constexpr float kSeamStart = 0.1f;     // lines start every this x H across the group
-constexpr float kSeamBand = 0.12f;     //
-constexpr float kSeamTurn = 0.02f;     // cost of a sideways step, in ink pixels: straight when it is free
+constexpr float kSeamStart = 0.1f;  // lines start every this x H across the group
+constexpr float kSeamBand = 0.12f;  //
+constexpr float kSeamTurn = 0.02f;  // cost of a sideways step, in ink pixels: straight when it is free
+// A group no wider than this x H that, whole, reads as a digit this surely
+// (or as no digit at all) is not cut: finding its seams and reading their
+// parts would cost milliseconds and a dozen classifier calls for every
+// ordinary digit drawn, to find the rare narrow pair (a 1 against a 3).
+constexpr float kSettledAspect = 1.0f;
+constexpr float kSettledConfidence = 0.9f;
 constexpr float kMinCutSide = 0.08f;   // a seam leaves at least this (x H) of the group on each side
 constexpr float kSeamSpacing = 0.05f;  // seams closer than this (x H, on average) are one
 constexpr float kSameSplit = 0.03f;    // seams that split the group's ink within this fraction alike are one
@@ -420,13 +426,13 @@ std::vector<Boundary> seams(const Ink& ink, const Grouping& grouping, int g) {
 
 // The start, the gaps between groups (forced where wide) and the seams of
 // groups that may hold several digits, in order.
-std::vector<Boundary> boundaries(const Ink& ink, const Grouping& grouping) {
+std::vector<Boundary> boundaries(const Ink& ink, const Grouping& grouping, const std::vector<char>& settled) {
   const std::vector<Group>& groups = grouping.groups;
   const float h = grouping.digit_height;
   std::vector<Boundary> b;
   b.push_back(gap_boundary(0, true));
   for (int g = 0; g < static_cast<int>(groups.size()); ++g) {
-    if (groups[g].width() > kSeveralAspect * std::max(static_cast<float>(groups[g].height()), h)) {
+    if (!settled[g] && groups[g].width() > kSeveralAspect * std::max(static_cast<float>(groups[g].height()), h)) {
       for (Boundary& cut : seams(ink, grouping, g)) b.push_back(std::move(cut));
     }
     if (g + 1 < static_cast<int>(groups.size())) {
@@ -627,7 +633,19 @@ Segmentation segment(const float* pixels, int width, int height, const ClassifyF
   const Ink ink = find_ink(pixels, width, height, s.inverted);
   if (ink.total == 0 || ink.total < kMinInkFraction * width * height) return s;
   const Grouping grouping = group_pieces(ink.pieces);
-  const std::vector<Boundary> bounds = boundaries(ink, grouping);
+  std::vector<char> settled(grouping.groups.size(), 0);
+  for (std::size_t g = 0; g < settled.size(); ++g) {
+    const Group& group = grouping.groups[g];
+    const float side = std::max(static_cast<float>(group.height()), grouping.digit_height);
+    if (group.width() <= kSeveralAspect * side || group.width() > kSettledAspect * side) continue;
+    const int index = static_cast<int>(g);
+    const Part whole = extract(ink, grouping, gap_boundary(index, false), gap_boundary(index + 1, false));
+    if (!whole.valid) continue;
+    ++s.classifier_calls;
+    const PartReading rd = classify(whole.input.image);
+    settled[g] = !rd.is_digit || rd.confidence >= kSettledConfidence;
+  }
+  const std::vector<Boundary> bounds = boundaries(ink, grouping, settled);
 
   // One group of every piece, narrow enough to be one digit: today's input, no classifier call.
   const bool specks = std::count(grouping.group_of.begin(), grouping.group_of.end(), -1) > 0;
