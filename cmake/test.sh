@@ -56,6 +56,8 @@ head -c 100 .deps/mnist/t10k-labels-idx1-ubyte >build-fuzz/corpus/idx/labels
 # Images: an MNIST digit as binary PGM (8 and 16 bit) and as PNGs of the kinds drawing programs save;
 # every input is decoded, preprocessed and recognized, under a memory bound.
 { printf 'P5\n28 28\n255\n'; head -c 800 .deps/mnist/t10k-images-idx3-ubyte | tail -c 784; } >build-fuzz/corpus/image/seven.pgm
+# Inputs that once crashed it (tests/fuzz/corpus/image: each named for its bug).
+cp tests/fuzz/corpus/image/* build-fuzz/corpus/image/
 for kind in pgm16 gray16 palette-alpha rgba; do
   python3 tests/cli/make_png.py "build-fuzz/corpus/image/seven-$kind" "$kind" build-fuzz/corpus/image/seven.pgm
 done

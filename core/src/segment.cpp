@@ -281,7 +281,13 @@ struct Boundary {
   float strokes = 0;  // ink it crosses, in stroke widths
   float narrow = 0;   // 0..1: how much its group looks like one digit (as wide as a digit, not several)
   long left_ink = 0;  // the group's ink pixels left of it
-  bool left(int g, int px, int py) const { return g < group || (g == group && cut && px < seam[py - y0]); }
+  // Rows past the seam's ends (a group's faint edge pixels lie outside its
+  // core ink's rows) take the nearest row's column.
+  bool left(int g, int px, int py) const {
+    if (g != group || !cut) return g < group;
+    const int row = std::clamp(py - y0, 0, static_cast<int>(seam.size()) - 1);
+    return px < seam[static_cast<std::size_t>(row)];
+  }
 };
 
 Boundary gap_boundary(int group, bool forced) {
