@@ -329,8 +329,9 @@ int run_training(const TrainOptions& o) {
     double mnist = 0, style = 0;
     double validation = validate(model, mnist, style);
     bool averaged = false;
+    Model smooth;
     if (!average.empty()) {
-      Model smooth = average.model();
+      smooth = average.model();
       double smooth_mnist = 0, smooth_style = 0;
       const double smooth_validation = validate(smooth, smooth_mnist, smooth_style);
       if (smooth_validation >= validation) {
@@ -349,7 +350,7 @@ int run_training(const TrainOptions& o) {
     if (log.validation_accuracy > state.best_validation) {
       state.best_validation = log.validation_accuracy;
       state.best_epoch = epoch;
-      state.best_model = averaged ? serialize_model(average.model()) : state.model;
+      state.best_model = averaged ? serialize_model(smooth) : state.model;
       since_best = 0;
     } else {
       ++since_best;
