@@ -38,14 +38,18 @@ DigitReading Recognizer::classify(const std::array<float, kImageSize>& input) {
 
 Reading Recognizer::recognize(const float* pixels, int width, int height) {
   Reading r;
-  const Segmentation parts = segment(pixels, width, height, [this](const std::array<float, kImageSize>& input) {
-    const DigitReading d = classify(input);
+  // Segmentation reads its candidate parts; the chosen ones keep that reading.
+  std::vector<DigitReading> seen;
+  const Segmentation parts = segment(pixels, width, height, [&](const std::array<float, kImageSize>& input) {
+    const DigitReading& d = seen.emplace_back(classify(input));
     return PartReading{d.label, d.confidence, d.digit_score, d.has_digit_score, d.is_digit};
   });
   r.inverted = parts.inverted;
   r.digits.reserve(parts.digits.size());
   for (const Segment& part : parts.digits) {
-    DigitReading d = classify(part.input.image);
+    const auto read =
+        std::find_if(seen.begin(), seen.end(), [&](const DigitReading& d) { return d.input == part.input.image; });
+    DigitReading d = read != seen.end() ? *read : classify(part.input.image);
     d.box = part.input.ink;
     d.placement = part.input.placement;
     r.digits.push_back(d);

@@ -18,6 +18,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <map>
+#include <optional>
 #include <utility>
 
 namespace digits {
@@ -639,24 +640,38 @@ Segmentation segment(const float* pixels, int width, int height, const ClassifyF
   const Ink ink = find_ink(pixels, width, height, s.inverted);
   if (ink.total == 0 || ink.total < kMinInkFraction * width * height) return s;
   const Grouping grouping = group_pieces(ink.pieces);
+  const bool specks = std::count(grouping.group_of.begin(), grouping.group_of.end(), -1) > 0;
+  // A lone digit's input is the whole canvas preprocessed, made once: the
+  // settling reading below and the recognizer then see the same image (and
+  // the recognizer reuses that reading).
+  const bool lone = grouping.groups.size() == 1 && !specks;
+  std::optional<Preprocessed> canvas;
+  auto whole_canvas = [&]() -> const Preprocessed& {
+    if (!canvas) canvas = preprocess(pixels, width, height);
+    return *canvas;
+  };
   std::vector<char> settled(grouping.groups.size(), 0);
   for (std::size_t g = 0; g < settled.size(); ++g) {
     const Group& group = grouping.groups[g];
     const float side = std::max(static_cast<float>(group.height()), grouping.digit_height);
     if (group.width() <= kSeveralAspect * side || group.width() > kSettledAspect * side) continue;
     const int index = static_cast<int>(g);
-    const Part whole = extract(ink, grouping, gap_boundary(index, false), gap_boundary(index + 1, false));
-    if (!whole.valid) continue;
+    PartReading rd;
+    if (lone) {
+      rd = classify(whole_canvas().image);
+    } else {
+      const Part whole = extract(ink, grouping, gap_boundary(index, false), gap_boundary(index + 1, false));
+      if (!whole.valid) continue;
+      rd = classify(whole.input.image);
+    }
     ++s.classifier_calls;
-    const PartReading rd = classify(whole.input.image);
     settled[g] = !rd.is_digit || rd.confidence >= kSettledConfidence;
   }
   const std::vector<Boundary> bounds = boundaries(ink, grouping, settled);
 
   // One group of every piece, narrow enough to be one digit: today's input, no classifier call.
-  const bool specks = std::count(grouping.group_of.begin(), grouping.group_of.end(), -1) > 0;
   if (bounds.size() == 2 && !specks) {
-    s.digits.push_back({preprocess(pixels, width, height), static_cast<int>(ink.pieces.size()), false});
+    s.digits.push_back({whole_canvas(), static_cast<int>(ink.pieces.size()), false});
     return s;
   }
 
@@ -675,7 +690,7 @@ Segmentation segment(const float* pixels, int width, int height, const ClassifyF
     if (p.valid) s.digits.push_back({p.input, p.strokes, p.cut});
   }
   // Read as one uncut digit after all: exactly the input a lone digit gets.
-  if (s.digits.size() == 1 && !s.digits[0].cut && !specks) s.digits[0].input = preprocess(pixels, width, height);
+  if (s.digits.size() == 1 && !s.digits[0].cut && !specks) s.digits[0].input = whole_canvas();
   return s;
 }
 
