@@ -23,6 +23,8 @@ namespace app::bridge {
 void publish_reading(const digits::Reading& r, int selected, double milliseconds);
 // Drawing area in window coordinates (CSS pixels on the web).
 void publish_canvas_rect(float x, float y, float width, float height);
+// Any other rectangle of the window, as data-<name>-rect (e.g. a button's).
+void publish_rect(const char* name, float x, float y, float width, float height);
 // An error the page should show (empty string clears it).
 void publish_error(const std::string& message);
 // Size the window should have (the page's canvas element); false on desktop.

@@ -23,16 +23,18 @@ EM_JS(void, js_publish_reading, (const char* text, const char* attributes, doubl
   el.dataset.count = String(Number(el.dataset.count || 0) + 1);
 });
 
-// The drawing area in CSS pixels of the page: the canvas element's position
-// plus the area's offset inside it (ImGui works in CSS pixels here).
-EM_JS(void, js_publish_canvas_rect, (float x, float y, float w, float h), {
+// A rectangle of the app (the drawing area, a button) in CSS pixels of the
+// page as #prediction's data-<name>-rect: the canvas element's position plus
+// the rectangle's offset inside it (ImGui works in CSS pixels here).
+EM_JS(void, js_publish_rect, (const char* name, float x, float y, float w, float h), {
   const el = document.getElementById('prediction');
   const canvas = document.getElementById('canvas');
   if (!el || !canvas) return;
   const r = canvas.getBoundingClientRect();
   const round = (v) => Math.round(v * 10) / 10;
   const value = [round(r.left + window.scrollX + x), round(r.top + window.scrollY + y), round(w), round(h)].join(' ');
-  if (el.getAttribute('data-canvas-rect') !== value) el.setAttribute('data-canvas-rect', value);
+  const attribute = 'data-' + UTF8ToString(name) + '-rect';
+  if (el.getAttribute(attribute) !== value) el.setAttribute(attribute, value);
 });
 
 EM_JS(void, js_publish_error, (const char* message), {
@@ -123,7 +125,11 @@ void publish_reading(const digits::Reading& r, int selected, double milliseconds
   js_publish_reading(describe(r).c_str(), attributes.c_str(), milliseconds);
 }
 
-void publish_canvas_rect(float x, float y, float width, float height) { js_publish_canvas_rect(x, y, width, height); }
+void publish_canvas_rect(float x, float y, float width, float height) { publish_rect("canvas", x, y, width, height); }
+
+void publish_rect(const char* name, float x, float y, float width, float height) {
+  js_publish_rect(name, x, y, width, height);
+}
 
 void publish_error(const std::string& message) { js_publish_error(message.c_str()); }
 

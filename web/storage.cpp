@@ -10,6 +10,7 @@
 #include <string>
 
 #include "app_state.h"
+#include "bridge.h"
 #include "panel_learn.h"
 
 namespace {
@@ -90,18 +91,6 @@ EM_JS(void, js_download, (const char* name, const unsigned char* bytes, int size
   setTimeout(() => URL.revokeObjectURL(a.href), 10000);
 });
 
-// In CSS pixels of the page, as data-canvas-rect (web/bridge.cpp).
-EM_JS(void, js_publish_button_rect, (const char* name, float x, float y, float w, float h), {
-  const el = document.getElementById('prediction');
-  const canvas = document.getElementById('canvas');
-  if (!el || !canvas) return;
-  const r = canvas.getBoundingClientRect();
-  const round = (v) => Math.round(v * 10) / 10;
-  const value = [round(r.left + window.scrollX + x), round(r.top + window.scrollY + y), round(w), round(h)].join(' ');
-  const attribute = 'data-' + UTF8ToString(name) + '-rect';
-  if (el.getAttribute(attribute) !== value) el.setAttribute(attribute, value);
-});
-
 EM_JS(void, js_publish_learning, (int pending, double step_ms), {
   const el = document.getElementById('prediction');
   if (!el) return;
@@ -153,7 +142,7 @@ void publish_learn_text(const std::string& model, const std::string& message) {
 }
 
 void publish_button_rect(const char* name, float x, float y, float width, float height) {
-  js_publish_button_rect(name, x, y, width, height);
+  bridge::publish_rect(name, x, y, width, height);
 }
 
 }  // namespace app::storage
