@@ -225,6 +225,7 @@ int main(int argc, char** argv) {
   number_cmd->add_option("--count", numbers.count, "number of images")->capture_default_str();
   number_cmd->add_option("--seed", numbers.seed, "random seed")->capture_default_str();
   number_cmd->add_option("--data", numbers.data_dir, "folder with the MNIST IDX files")->capture_default_str();
+  number_cmd->add_flag("--truth", numbers.truth, "also write <name>.truth: which digit owns each pixel (binary PGM)");
 
   std::string convert_in, convert_out;
   bool half = false, int8 = false;

@@ -117,11 +117,15 @@ int place_at_gap(const Image& canvas, const Image& digit, int py, int gap) {
   return x;
 }
 
-void stamp(Image& canvas, const Image& digit, int px, int py) {
+// Draws `digit` (number `id`, from 1) on `canvas`; `owner` keeps, per pixel,
+// the digit whose ink there is strongest.
+void stamp(Image& canvas, std::vector<std::uint8_t>& owner, const Image& digit, int id, int px, int py) {
   for (int y = 0; y < digit.height; ++y) {
     for (int x = 0; x < digit.width; ++x) {
-      float& v = canvas.pixels[(py + y) * canvas.width + px + x];
-      v = std::max(v, digit.pixels[y * digit.width + x]);
+      const std::size_t i = static_cast<std::size_t>(py + y) * canvas.width + px + x;
+      const float d = digit.pixels[y * digit.width + x];
+      if (d > kInk && d > canvas.pixels[i]) owner[i] = static_cast<std::uint8_t>(id);
+      canvas.pixels[i] = std::max(canvas.pixels[i], d);
     }
   }
 }
@@ -136,8 +140,21 @@ void write_png(const std::string& path, const Image& image) {
   }
 }
 
+void write_owner(const std::string& path, int width, int height, const std::vector<std::uint8_t>& owner) {
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  if (!f) throw Error(path + ": cannot write");
+  std::fprintf(f, "P5\n%d %d\n255\n", width, height);
+  const bool written = std::fwrite(owner.data(), 1, owner.size(), f) == owner.size();
+  if (std::fclose(f) != 0 || !written) throw Error(path + ": cannot write");
+}
+
+struct Number {
+  Image image{0, 0};
+  std::vector<std::uint8_t> owner;  // per pixel: 1 + the digit with the most ink there, 0: none
+};
+
 // One number of `group` (0 apart, 1 near, 2 touching); returns its canvas and fills `number`.
-Image compose(int group, const Dataset& test, std::mt19937& rng, std::string& number) {
+Number compose(int group, const Dataset& test, std::mt19937& rng, std::string& number) {
   std::uniform_real_distribution<float> u(-1.0f, 1.0f), p(0.0f, 1.0f);
   const int count = 2 + static_cast<int>(rng() % 5);
   const float height = 70 + 100 * p(rng), shear = 0.05f + 0.25f * u(rng), drift = 0.08f * u(rng);
@@ -162,6 +179,7 @@ Image compose(int group, const Dataset& test, std::mt19937& rng, std::string& nu
   int width = 2 * margin, tall = 0;
   for (const Image& d : digits) width += d.width + static_cast<int>(height / 2), tall = std::max(tall, d.height);
   Image canvas(width, tall + static_cast<int>(0.1f * height * (count + 2)) + 2 * margin);
+  std::vector<std::uint8_t> owner(canvas.pixels.size(), 0);
   // Bottoms on a drifting, jittered baseline.
   const float baseline = margin + tall + 0.05f * height + (drift < 0 ? -drift * height * (count - 1) : 0.0f);
   int x0 = canvas.width, x1 = 0, y0 = canvas.height, y1 = 0;
@@ -185,7 +203,7 @@ Image compose(int group, const Dataset& test, std::mt19937& rng, std::string& nu
       if (px < -100000) px = x1 + 2 + static_cast<int>(0.2f * height);  // no shared rows: side by side
     }
     px = std::clamp(px, 0, canvas.width - d.width);
-    stamp(canvas, d, px, py);
+    stamp(canvas, owner, d, i + 1, px, py);
     x0 = std::min(x0, px), x1 = std::max(x1, px + d.width - 1);
     y0 = std::min(y0, py), y1 = std::max(y1, py + d.height - 1);
   }
@@ -193,9 +211,15 @@ Image compose(int group, const Dataset& test, std::mt19937& rng, std::string& nu
   // Crop to the digits plus a margin.
   const int cx0 = std::max(0, x0 - margin), cy0 = std::max(0, y0 - margin);
   const int cx1 = std::min(canvas.width - 1, x1 + margin), cy1 = std::min(canvas.height - 1, y1 + margin);
-  Image out(cx1 - cx0 + 1, cy1 - cy0 + 1);
-  for (int y = 0; y < out.height; ++y) {
-    for (int x = 0; x < out.width; ++x) out.pixels[y * out.width + x] = canvas.at(cx0 + x, cy0 + y);
+  Number out;
+  out.image = Image(cx1 - cx0 + 1, cy1 - cy0 + 1);
+  out.owner.resize(out.image.pixels.size());
+  for (int y = 0; y < out.image.height; ++y) {
+    for (int x = 0; x < out.image.width; ++x) {
+      const std::size_t i = static_cast<std::size_t>(y) * out.image.width + x;
+      out.image.pixels[i] = canvas.at(cx0 + x, cy0 + y);
+      out.owner[i] = owner[static_cast<std::size_t>(cy0 + y) * canvas.width + cx0 + x];
+    }
   }
   return out;
 }
@@ -210,10 +234,12 @@ int write_number_set(const NumberSetOptions& o) {
   std::string number;
   for (int i = 0; i < o.count; ++i) {
     const int group = i % 3;
-    const Image canvas = compose(group, test, rng, number);
+    const Number made = compose(group, test, rng, number);
     char name[64];
-    std::snprintf(name, sizeof name, "%05d_%s_%s.png", i, kGroups[group], number.c_str());
-    write_png(o.out_dir + "/" + name, canvas);
+    std::snprintf(name, sizeof name, "%05d_%s_%s", i, kGroups[group], number.c_str());
+    const std::string path = o.out_dir + "/" + name;
+    write_png(path + ".png", made.image);
+    if (o.truth) write_owner(path + ".truth", made.image.width, made.image.height, made.owner);
   }
   std::cerr << "wrote " << o.count << " numbers to " << o.out_dir << '\n';
   return 0;

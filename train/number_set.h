@@ -8,6 +8,9 @@
 //   touching  neighbours touch or overlap (their inks are connected)
 // Written as PNG files "<index>_<group>_<number>.png" (e.g.
 // 00012_touching_4071.png), white ink on black, each canvas as wide as its number.
+// With `truth`, each image also gets "<name>.truth": a binary PGM of the same
+// size whose pixels say which digit (1 = leftmost, 0 = none) put the most ink
+// there, to tell segmentation errors from misreads. The images stay the same.
 #pragma once
 
 #include <cstdint>
@@ -20,6 +23,7 @@ struct NumberSetOptions {
   std::string out_dir;
   int count = 1500;
   std::uint32_t seed = 2026;
+  bool truth = false;
 };
 
 int write_number_set(const NumberSetOptions& options);

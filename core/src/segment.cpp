@@ -459,6 +459,7 @@ constexpr float kMaxPartWidth = 1.3f;   // no digit cut from touching ink is wid
 constexpr float kMinPartHeight = 0.3f;  // nor lower than this x H
 constexpr int kMaxPrimitives = 5;       // a digit spans at most this many boundaries' intervals
 constexpr int kMaxCalls = 200;          // classifier calls per drawing, whatever it holds
+constexpr float kSureCut = 0.9f;        // a part cut from what is no digit as a whole reads at least this surely
 
 // The score of a reading is the sum over its digits of
 //   log(confidence) + kDigitScoreWeight log(digit score)   what the classifier says
@@ -553,34 +554,35 @@ double part_score(const PartReading& r, const Box& box, const Boundary& right, f
 // pairs of boundaries at most kMaxPartWidth x H apart bound the calls).
 // Appends the chosen parts.
 void read_run(const Ink& ink, const Grouping& grouping, const std::vector<Boundary>& bounds, int from, int to,
-              const ClassifyFn& classify, int& calls, std::vector<Part>& out) {
+              const ClassifyFn& classify, int& calls, std::vector<Part>& out, SegmentTrace* trace) {
   const float h = grouping.digit_height;
   std::map<std::pair<int, int>, Part> parts;
   auto as_drawn = [&](int a, int b) {  // the part is exactly one group, as drawn
     return !bounds[a].cut && !bounds[b].cut && bounds[b].group == bounds[a].group + 1;
   };
-  // A group no wider than a digit that, whole, is not a digit (a letter, a
-  // symbol) is not cut: its pieces would read as digits.
-  std::map<int, bool> uncuttable;
-  auto cuttable = [&](const Boundary& b) {
-    if (!b.cut || b.narrow <= 0) return true;
-    const auto found = uncuttable.find(b.group);
-    if (found != uncuttable.end()) return !found->second;
+  // A group no wider than a digit pair that, whole, is not a digit (a letter,
+  // a symbol) is cut only into parts that are surely digits: its pieces
+  // would read as digits, but seldom all surely.
+  std::map<int, bool> not_digit;
+  auto whole_not_digit = [&](const Boundary& b) {
+    if (!b.cut || b.narrow <= 0) return false;
+    const auto found = not_digit.find(b.group);
+    if (found != not_digit.end()) return found->second;
     bool whole_is_digit = true;
     const Part whole = extract(ink, grouping, gap_boundary(b.group, false), gap_boundary(b.group + 1, false));
     if (whole.valid && calls < kMaxCalls) {
       ++calls;
       whole_is_digit = classify(whole.input.image).is_digit;
     }
-    uncuttable[b.group] = !whole_is_digit;
-    return whole_is_digit;
+    not_digit[b.group] = !whole_is_digit;
+    return !whole_is_digit;
   };
   auto part = [&](int a, int b) -> Part& {
     Part& p = parts[{a, b}];
     if (p.scored) return p;
     p.scored = true;
     const Boundary &ba = bounds[a], &bb = bounds[b];
-    if (!cuttable(ba) || !cuttable(bb)) return p;
+    const bool sure_only = whole_not_digit(ba) || whole_not_digit(bb);
     // A cheap bound on the width before any pixel is touched.
     const float left = ba.cut ? ba.x : grouping.groups[ba.group].x0;
     const float right = bb.cut ? bb.x : grouping.groups[bb.group - 1].x1;
@@ -595,6 +597,8 @@ void read_run(const Ink& ink, const Grouping& grouping, const std::vector<Bounda
         ++calls;
         const PartReading rd = classify(made.input.image);
         made.score = part_score(rd, made.input.ink, bb, h);
+        if (sure_only && (!rd.is_digit || rd.confidence < kSureCut)) made.valid = false;
+        if (trace) trace->parts.push_back({made.input.ink, rd.label, rd.confidence, made.score, false});
       } else {
         made.valid = as_drawn(a, b);  // out of budget: only the groups as drawn
         made.score = -10;
@@ -624,6 +628,12 @@ void read_run(const Ink& ink, const Grouping& grouping, const std::vector<Bounda
   int i = 0;
   for (int j : chosen) {
     out.push_back(std::move(parts[{from + i, from + j}]));
+    if (trace) {
+      for (SegmentTrace::Part& t : trace->parts) {
+        const Box &a = t.box, &b = out.back().input.ink;
+        if (a.x == b.x && a.y == b.y && a.width == b.width && a.height == b.height) t.chosen = true;
+      }
+    }
     i = j;
   }
 }
@@ -634,7 +644,25 @@ void read_run(const Ink& ink, const Grouping& grouping, const std::vector<Bounda
 // [SECTION] segment()
 // =============================================================================
 
-Segmentation segment(const float* pixels, int width, int height, const ClassifyFn& classify) {
+// The groups and which pixels they hold, for a trace.
+void trace_groups(const Ink& ink, const Grouping& grouping, const std::vector<char>& settled,
+                  const std::vector<Boundary>& bounds, SegmentTrace& trace) {
+  trace.group_of_pixel.assign(ink.piece.size(), -1);
+  for (std::size_t i = 0; i < ink.piece.size(); ++i) {
+    if (ink.piece[i] >= 0) trace.group_of_pixel[i] = grouping.group_of[ink.piece[i]];
+  }
+  for (std::size_t g = 0; g < grouping.groups.size(); ++g) {
+    const Group& group = grouping.groups[g];
+    SegmentTrace::Group t;
+    t.box = {group.x0, group.y0, group.width(), group.height()};
+    t.settled = settled[g];
+    t.seams = static_cast<int>(std::count_if(
+        bounds.begin(), bounds.end(), [&](const Boundary& b) { return b.cut && b.group == static_cast<int>(g); }));
+    trace.groups.push_back(t);
+  }
+}
+
+Segmentation segment(const float* pixels, int width, int height, const ClassifyFn& classify, SegmentTrace* trace) {
   Segmentation s;
   s.inverted = light_background(pixels, width, height);
   const Ink ink = find_ink(pixels, width, height, s.inverted);
@@ -668,6 +696,7 @@ Segmentation segment(const float* pixels, int width, int height, const ClassifyF
     settled[g] = !rd.is_digit || rd.confidence >= kSettledConfidence;
   }
   const std::vector<Boundary> bounds = boundaries(ink, grouping, settled);
+  if (trace) trace_groups(ink, grouping, settled, bounds, *trace);
 
   // One group of every piece, narrow enough to be one digit: today's input, no classifier call.
   if (bounds.size() == 2 && !specks) {
@@ -682,7 +711,7 @@ Segmentation segment(const float* pixels, int width, int height, const ClassifyF
     if (to == from + 1) {
       parts.push_back(extract(ink, grouping, bounds[from], bounds[to]));
     } else {
-      read_run(ink, grouping, bounds, from, to, classify, s.classifier_calls, parts);
+      read_run(ink, grouping, bounds, from, to, classify, s.classifier_calls, parts, trace);
     }
     from = to;
   }

@@ -9,6 +9,9 @@
 // (the page's canvas). VERBOSE=1 lists the misread numbers; DUMP=DIR writes
 // each misread image there with the boxes read drawn on it, named
 // <image>_read_<number>.png, to look at.
+// With ground truth beside the images (`digits number-set --truth`), it also
+// says why each misread number went wrong (see diagnose()) and how well the
+// classifier reads every digit cut out exactly by the truth ("oracle cut").
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -85,6 +88,124 @@ double time_segment(Recognizer& r, const std::vector<float>& px, int w, int h, i
   return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 }
 
+// Which digit (1, 2, ...; 0 none) owns each pixel, from `digits number-set --truth`; empty when absent.
+std::vector<std::uint8_t> load_truth(const std::string& png, int w, int h) {
+  const std::string path = png.substr(0, png.size() - 4) + ".truth";
+  int tw = 0, th = 0, n = 0;
+  unsigned char* data = stbi_load(path.c_str(), &tw, &th, &n, 1);
+  if (!data) return {};
+  std::vector<std::uint8_t> owner;
+  if (tw == w && th == h) owner.assign(data, data + static_cast<std::size_t>(w) * h);
+  stbi_image_free(data);
+  return owner;
+}
+
+struct Truth {
+  std::vector<Box> boxes;  // each digit's own ink
+};
+
+Truth truth_boxes(const std::vector<std::uint8_t>& owner, int w, int h, std::size_t count) {
+  std::vector<int> x0(count, w), y0(count, h), x1(count, -1), y1(count, -1);
+  for (int y = 0; y < h; ++y) {
+    for (int x = 0; x < w; ++x) {
+      const int o = owner[static_cast<std::size_t>(y) * w + x] - 1;
+      if (o < 0 || o >= static_cast<int>(count)) continue;
+      x0[o] = std::min(x0[o], x), x1[o] = std::max(x1[o], x), y0[o] = std::min(y0[o], y), y1[o] = std::max(y1[o], y);
+    }
+  }
+  Truth t;
+  for (std::size_t i = 0; i < count; ++i) t.boxes.push_back({x0[i], y0[i], x1[i] - x0[i] + 1, y1[i] - y0[i] + 1});
+  return t;
+}
+
+// A part cut right: its ink box within a tenth of the digit's height of the truth's on every side.
+bool matches(const Box& part, const Box& truth) {
+  const int tol = std::max(2, truth.height / 10);
+  return std::abs(part.x - truth.x) <= tol && std::abs(part.y - truth.y) <= tol &&
+         std::abs(part.x + part.width - truth.x - truth.width) <= tol &&
+         std::abs(part.y + part.height - truth.y - truth.height) <= tol;
+}
+
+// Why a number was misread, the first cause that applies:
+//   merged    two digits are in one group that has no cut candidate (settled whole, or too narrow)
+//   no-cut    some digit has no candidate part cut like it
+//   misread   every digit has a candidate cut like it, and one of those reads wrong (the classifier)
+//   chose     every digit has a right candidate reading right: the dynamic program preferred another reading
+std::string diagnose(const SegmentTrace& trace, const Truth& truth, const std::vector<std::uint8_t>& owner,
+                     const std::string& number) {
+  const std::size_t n = truth.boxes.size();
+  std::vector<std::map<int, long>> in_group(n);
+  for (std::size_t i = 0; i < owner.size(); ++i) {
+    if (owner[i] > 0 && owner[i] <= n && trace.group_of_pixel[i] >= 0)
+      ++in_group[owner[i] - 1][trace.group_of_pixel[i]];
+  }
+  std::vector<int> main_group(n, -1);
+  for (std::size_t d = 0; d < n; ++d) {
+    long most = 0;
+    for (const auto& [g, count] : in_group[d]) {
+      if (count > most) most = count, main_group[d] = g;
+    }
+  }
+  bool all_found = true, all_right = true;
+  for (std::size_t d = 0; d < n; ++d) {
+    bool found = false, right = false;
+    for (const SegmentTrace::Part& p : trace.parts) {
+      if (!matches(p.box, truth.boxes[d])) continue;
+      found = true;
+      right = right || p.label == number[d] - '0';
+    }
+    if (!found) {
+      all_found = false;
+      const int g = main_group[d];
+      const bool shared = std::count(main_group.begin(), main_group.end(), g) > 1;
+      if (g >= 0 && shared && trace.groups[static_cast<std::size_t>(g)].seams == 0) {
+        return trace.groups[static_cast<std::size_t>(g)].settled ? "merged (settled)" : "merged (no seams)";
+      }
+    }
+    all_right = all_right && right;
+  }
+  if (!all_found) return "no-cut";
+  return all_right ? "chose" : "misread";
+}
+
+void print_trace(const std::string& name, const SegmentTrace& trace, const Truth& truth) {
+  std::printf("%s\n  truth:", name.c_str());
+  for (const Box& b : truth.boxes) std::printf(" [%d %d %d %d]", b.x, b.y, b.width, b.height);
+  std::printf("\n  groups:");
+  for (const SegmentTrace::Group& g : trace.groups)
+    std::printf(" [%d %d %d %d%s %d seams]", g.box.x, g.box.y, g.box.width, g.box.height, g.settled ? " settled" : "",
+                g.seams);
+  std::printf("\n");
+  for (const SegmentTrace::Part& p : trace.parts)
+    std::printf("  %s[%d %d %d %d] %d %.2f %.2f\n", p.chosen ? "*" : " ", p.box.x, p.box.y, p.box.width, p.box.height,
+                p.label, p.confidence, p.score);
+}
+
+// Each digit cut out by the truth (the pixels it owns), preprocessed alone, read: right or not.
+std::vector<bool> oracle(Recognizer& r, const std::vector<float>& px, const std::vector<std::uint8_t>& owner, int w,
+                         int h, const std::string& number, bool inverted) {
+  std::vector<bool> right;
+  for (std::size_t d = 0; d < number.size(); ++d) {
+    std::vector<float> alone(px.size(), inverted ? 1.0f : 0.0f);
+    for (std::size_t i = 0; i < px.size(); ++i) {
+      if (owner[i] == d + 1) alone[i] = px[i];
+    }
+    // Anti-aliased edges (below the ink threshold) belong to no one: give them to their ink's owner.
+    for (int y = 1; y + 1 < h; ++y) {
+      for (int x = 1; x + 1 < w; ++x) {
+        const std::size_t i = static_cast<std::size_t>(y) * w + x;
+        if (owner[i] != 0) continue;
+        for (int k : {-1, 1, -w, w}) {
+          if (owner[i + k] == d + 1) alone[i] = px[i];
+        }
+      }
+    }
+    const Preprocessed p = preprocess(alone.data(), w, h);
+    right.push_back(!p.empty && r.classify(p.image).label == number[d] - '0');
+  }
+  return right;
+}
+
 // The image (ink dark on white) with each digit's box in mid grey and its label's
 // box corner marked, written as `path`.
 void dump(const std::string& path, const std::vector<float>& px, int w, int h, const Reading& r) {
@@ -126,6 +247,9 @@ int main(int argc, char** argv) {
   }
   std::sort(files.begin(), files.end());
   std::map<std::string, Stats> groups;
+  std::map<std::string, std::map<std::string, int>> causes;          // per group: misread numbers by cause
+  std::map<std::string, std::pair<long, long>> oracle_digits;        // per group: right, total
+  std::map<std::string, int> oracle_numbers, oracle_failed_numbers;  // numbers whose every oracle cut reads right
   std::map<std::size_t, std::vector<double>> by_length, cpu_by_length;
   const bool verbose = std::getenv("VERBOSE") != nullptr;
   const char* dump_dir = std::getenv("DUMP");
@@ -148,10 +272,35 @@ int main(int argc, char** argv) {
     ++s.total;
     s.digits += static_cast<long>(truth.size());
     s.errors += distance(truth, r.number);
+    const std::vector<std::uint8_t> owner = load_truth(file, w, h);
+    std::string cause;
+    if (!owner.empty()) {
+      const std::vector<bool> o = oracle(recognizer, px, owner, w, h, truth, r.inverted);
+      const long good = std::count(o.begin(), o.end(), true);
+      oracle_digits[group].first += good;
+      oracle_digits[group].second += static_cast<long>(o.size());
+      const bool all = good == static_cast<long>(o.size());
+      oracle_numbers[group] += all;
+      if (r.number != truth) {
+        SegmentTrace trace;
+        segment(
+            px.data(), w, h,
+            [&](const std::array<float, kImageSize>& in) {
+              const DigitReading d = recognizer.classify(in);
+              return PartReading{d.label, d.confidence, d.digit_score, d.has_digit_score, d.is_digit};
+            },
+            &trace);
+        const Truth t = truth_boxes(owner, w, h, truth.size());
+        cause = diagnose(trace, t, owner, truth);
+        if (std::getenv("TRACE")) print_trace(name, trace, t);
+        ++causes[group][cause];
+        oracle_failed_numbers[group] += all;
+      }
+    }
     if (r.number == truth) {
       ++s.right;
     } else {
-      if (verbose) std::printf("%s: read %s\n", name.c_str(), r.number.c_str());
+      if (verbose) std::printf("%s: read %s %s\n", name.c_str(), r.number.c_str(), cause.c_str());
       if (dump_dir) dump(std::string(dump_dir) + "/" + name + "_read_" + r.number + ".png", px, w, h, r);
     }
     for (int i = 0; i < repeats; ++i) {
@@ -172,6 +321,14 @@ int main(int argc, char** argv) {
         name.c_str(), 100.0 * s.right / s.total, s.total, 100.0 * (1.0 - static_cast<double>(s.errors) / s.digits),
         percentile(s.ms, 0.5), percentile(s.cpu_ms, 0.5), percentile(s.ms, 0.99),
         static_cast<double>(s.calls) / std::max(1, s.total * repeats));
+  }
+  for (const auto& [name, by_cause] : causes) {
+    std::printf("%-9s misread numbers by cause:", name.c_str());
+    for (const auto& [cause, count] : by_cause) std::printf(" %s %d,", cause.c_str(), count);
+    const auto [good, all] = oracle_digits[name];
+    std::printf(" | oracle cut: per digit %.2f%%, numbers all right %d of %d (%d of the misread)\n",
+                100.0 * good / std::max(1L, all), oracle_numbers[name], groups[name].total,
+                oracle_failed_numbers[name]);
   }
   for (const auto& [length, ms] : by_length) {
     std::printf("%zu digit%s: segment() median %.2f ms (CPU %.2f ms), p99 %.2f ms (%zu runs)\n", length,

@@ -271,3 +271,32 @@ TEST_CASE("touching pairs are cut into their two digits", "[core][segment]") {
   INFO(report);
   CHECK(right >= 2);
 }
+
+// The page test's non-digits (tests/web/page.mjs), drawn the same way on the
+// page's 560x280 canvas with its default brush: wider than a digit, they must
+// not be cut into digit-like pieces.
+TEST_CASE("letters and symbols as wide as a digit pair are not read as digits", "[core][segment]") {
+  const std::vector<std::pair<const char*, std::vector<std::vector<std::array<float, 2>>>>> shapes = {
+      {"A", {{{0.28f, 0.8f}, {0.5f, 0.2f}, {0.72f, 0.8f}}, {{0.37f, 0.58f}, {0.63f, 0.58f}}}},
+      {"X", {{{0.3f, 0.2f}, {0.7f, 0.8f}}, {{0.7f, 0.2f}, {0.3f, 0.8f}}}},
+      {"#",
+       {{{0.44f, 0.22f}, {0.4f, 0.78f}},
+        {{0.6f, 0.22f}, {0.56f, 0.78f}},
+        {{0.3f, 0.4f}, {0.7f, 0.4f}},
+        {{0.3f, 0.6f}, {0.7f, 0.6f}}}},
+  };
+  for (const auto& [name, strokes] : shapes) {
+    SECTION(name) {
+      Canvas c(560, 280);
+      for (const auto& s : strokes) {
+        for (std::size_t i = 1; i < s.size(); ++i) {
+          paint_segment(c.pixels.data(), c.width, c.height, s[i - 1][0] * 560, s[i - 1][1] * 280, s[i][0] * 560,
+                        s[i][1] * 280, 11, false);
+        }
+      }
+      const Reading r = recognizer().recognize(c.pixels.data(), c.width, c.height);
+      INFO(name << " read " << r.number);
+      CHECK_FALSE(r.all_digits());
+    }
+  }
+}

@@ -37,10 +37,32 @@ struct PartReading {
 };
 using ClassifyFn = std::function<PartReading(const std::array<float, kImageSize>&)>;
 
+// What segmentation considered, for diagnosis (benchmarks, tests): which
+// group each pixel's ink joined, the groups, and every candidate part it
+// scored, chosen or not. Costs nothing when not asked for.
+struct SegmentTrace {
+  struct Group {
+    Box box;
+    bool settled = false;  // read whole as one digit surely enough not to be cut
+    int seams = 0;         // cut candidates found in it
+  };
+  struct Part {
+    Box box;  // its ink on the canvas
+    int label = -1;
+    float confidence = 0;
+    double score = 0;  // what the dynamic program added up
+    bool chosen = false;
+  };
+  std::vector<int> group_of_pixel;  // per canvas pixel: its group, -1 for background and specks
+  std::vector<Group> groups;        // left to right
+  std::vector<Part> parts;
+};
+
 // `pixels` is `width` x `height`, values in [0,1], either polarity. A drawing
 // that is one digit (one group of strokes) gives exactly preprocess()'s input,
 // without calling `classify`; the classifier is asked only where digits are
 // close enough to be one, or wide enough to be several.
-Segmentation segment(const float* pixels, int width, int height, const ClassifyFn& classify);
+Segmentation segment(const float* pixels, int width, int height, const ClassifyFn& classify,
+                     SegmentTrace* trace = nullptr);
 
 }  // namespace digits
