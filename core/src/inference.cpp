@@ -268,6 +268,33 @@ DIGITS_HOT_LOOP void winograd_outputs(const float* m, const Shape& os, int tiles
   }
 }
 
+// 2x2 (k x k) max pooling of a channels-last tensor into a channels-last
+// output, kLanes channels a step: std::max lane by lane, in the order
+// max_pool_forward takes.
+DIGITS_HOT_LOOP void max_pool_channels_last(const float* hwc, const Shape& is, const Shape& os, int k, float* out) {
+  typedef int VecI __attribute__((vector_size(sizeof(VecW))));
+  const int channels = os.channels;
+  for (int y = 0; y < os.height; ++y) {
+    for (int x = 0; x < os.width; ++x) {
+      const float* src = hwc + ((y * k) * is.width + x * k) * channels;
+      float* dst = out + (y * os.width + x) * channels;
+      for (int c = 0; c < channels; c += kLanes) {
+        VecW m;
+        load(m, src + c);
+        for (int dy = 0; dy < k; ++dy) {
+          for (int dx = 0; dx < k; ++dx) {
+            VecW v;
+            load(v, src + (dy * is.width + dx) * channels + c);
+            const VecI larger = m < v;
+            m = (VecW)(((VecI)v & larger) | ((VecI)m & ~larger));
+          }
+        }
+        store(dst + c, m);
+      }
+    }
+  }
+}
+
 void conv_forward(const float* in, float* out, const Shape& is, const Shape& os, int k, const float* w, const float* b,
                   bool relu) {
   if (os.width >= kStrip && os.channels % kBlock == 0) {
@@ -448,7 +475,17 @@ Probabilities Network::predict(const float* image) {
         convolve(l, fast_[&l - layers_.data()], in);
         break;
       case Op::MaxPool:
-        max_pool_forward(in, out, l.in, l.out, l.kernel);
+        if (channels_last >= 0 && l.in.channels % kLanes == 0) {
+          // Straight from the convolution's channels-last output, and kept
+          // channels-last for the next one.
+          const int target = 1 - channels_last;
+          max_pool_channels_last(channels_last_[channels_last].data(), l.in, l.out, l.kernel,
+                                 channels_last_[target].data());
+          to_channels_first(channels_last_[target].data(), l.out.channels, l.out.width * l.out.height, out);
+          channels_last_output_ = target;
+        } else {
+          max_pool_forward(in, out, l.in, l.out, l.kernel);
+        }
         break;
       case Op::Dense:
         dense_forward(in, out, l.in.size(), l.out.size(), l.weights.data(), l.bias.data(), l.relu);

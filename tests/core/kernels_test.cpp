@@ -1,6 +1,7 @@
 // The fast kernels of core's forward pass (Winograd F(2x2, 3x3) for the
-// convolutions with enough channels, direct tiles for the first) against a
-// plain convolution, layer by layer: every named output the panels, saliency
+// convolutions with enough channels, direct tiles for the first, pooling
+// straight from a convolution's channels-last output) against a plain
+// convolution and a plain max pool, layer by layer: every named output the panels, saliency
 // and fine-tuning read must be what the layer's weights say, also after
 // fine-tuning changes them in place.
 #include <catch2/catch.hpp>
@@ -70,6 +71,35 @@ TEST_CASE("every convolution's kept output is the plain convolution of its input
     const std::vector<float> image = random_image(seed);
     net.predict(image.data());
     worst_conv_error(net, image);
+  }
+}
+
+TEST_CASE("every pooling's kept output is exactly the max of its input's windows", "[core][inference][kernels]") {
+  for (unsigned seed = 1; seed <= 3; ++seed) {
+    Network net(testing::random_model(seed));
+    const std::vector<float> image = random_image(seed);
+    net.predict(image.data());
+    const auto& layers = net.layers();
+    int pools = 0;
+    for (std::size_t i = 1; i < layers.size(); ++i) {
+      const Network::Layer& l = layers[i];
+      if (l.op != Network::Op::MaxPool) continue;
+      ++pools;
+      const std::vector<float>& in = layers[i - 1].output;
+      int wrong = 0;
+      for (int c = 0; c < l.out.channels; ++c)
+        for (int y = 0; y < l.out.height; ++y)
+          for (int x = 0; x < l.out.width; ++x) {
+            float m = -INFINITY;
+            for (int dy = 0; dy < l.kernel; ++dy)
+              for (int dx = 0; dx < l.kernel; ++dx)
+                m = std::max(m, in[(c * l.in.height + y * l.kernel + dy) * l.in.width + x * l.kernel + dx]);
+            wrong += l.output[(c * l.out.height + y) * l.out.width + x] != m;
+          }
+      INFO(l.name);
+      CHECK(wrong == 0);
+    }
+    CHECK(pools == 2);
   }
 }
 

@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <random>
 #include <vector>
 
 using namespace digits;
@@ -84,6 +85,39 @@ TEST_CASE("an empty or nearly empty canvas is reported, not predicted", "[core][
   CHECK(preprocess(blank.data(), 280, 280).empty);
   std::vector<std::uint8_t> white(50 * 50, 255);
   CHECK(preprocess(white.data(), 50, 50).empty);
+}
+
+TEST_CASE("the ink's extent is every pixel above the threshold, at any width and either polarity",
+          "[core][preprocess]") {
+  std::mt19937 rng(3);
+  std::uniform_real_distribution<float> u(-0.2f, 1.2f);
+  for (int width : {1, 3, 4, 5, 17, 64, 283}) {
+    for (bool inverted : {false, true}) {
+      const int height = 1 + width % 13;
+      std::vector<float> c(static_cast<std::size_t>(width) * height, inverted ? 1.0f : 0.0f);
+      for (int k = 0; k < width * height / 7 + 1; ++k) c[rng() % c.size()] = u(rng);
+      long count = 0;
+      int x0 = width, y0 = height, x1 = -1, y1 = -1;
+      for (int y = 0; y < height; ++y)
+        for (int x = 0; x < width; ++x) {
+          const float v = c[y * width + x];
+          if ((inverted ? 1.0f - v : v) <= kInkThreshold) continue;
+          ++count;
+          x0 = std::min(x0, x), x1 = std::max(x1, x), y0 = std::min(y0, y), y1 = std::max(y1, y);
+        }
+      const InkExtent e = ink_extent(c.data(), width, height, inverted);
+      INFO("width " << width << (inverted ? ", inverted" : ""));
+      CHECK(e.count == count);
+      if (count == 0) {
+        CHECK(e.box.width == 0);
+        continue;
+      }
+      CHECK(e.box.x == x0);
+      CHECK(e.box.y == y0);
+      CHECK(e.box.width == x1 - x0 + 1);
+      CHECK(e.box.height == y1 - y0 + 1);
+    }
+  }
 }
 
 TEST_CASE("an MNIST-sized input passes through nearly unchanged", "[core][preprocess]") {

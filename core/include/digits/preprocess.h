@@ -40,6 +40,15 @@ constexpr float kMinInkFraction = 0.0005f;
 // Whether the canvas border is mostly light (dark ink on a light background).
 bool light_background(const float* pixels, int width, int height);
 
+// Where the ink is: the bounding box of the pixels above kInkThreshold (after
+// inverting the canvas when `inverted`) and how many there are; an empty box
+// (width 0) when there are none. One vectorised pass over the canvas.
+struct InkExtent {
+  Box box;
+  long count = 0;
+};
+InkExtent ink_extent(const float* pixels, int width, int height, bool inverted);
+
 // `pixels` is `width` x `height`, row-major, values in [0,1].
 Preprocessed preprocess(const float* pixels, int width, int height);
 Preprocessed preprocess(const std::uint8_t* pixels, int width, int height);
