@@ -11,6 +11,7 @@
 #include "digits/idx.h"
 #include "digits/model.h"
 #include "negatives.h"
+#include "neighbours.h"
 #include "styles.h"
 
 #define STB_IMAGE_WRITE_STATIC
@@ -26,7 +27,7 @@ int write_preview(const std::string& kind, const std::string& data_dir, const st
   Dataset mnist;
   StyleSource styles;
   std::unique_ptr<NegativeSource> negatives;
-  if (kind == "styles") {
+  if (kind == "styles" || kind == "neighbours") {
     mnist = load_mnist(data_dir, "train");
     std::vector<int> all(static_cast<std::size_t>(mnist.images.count));
     std::iota(all.begin(), all.end(), 0);
@@ -35,13 +36,15 @@ int write_preview(const std::string& kind, const std::string& data_dir, const st
     negatives =
         std::make_unique<NegativeSource>(kind == "negatives" ? NegativeSplit::Train : NegativeSplit::Test, fashion_dir);
   } else {
-    throw Error("preview: unknown kind '" + kind + "' (styles, negatives, negatives-test)");
+    throw Error("preview: unknown kind '" + kind + "' (styles, neighbours, negatives, negatives-test)");
   }
   std::mt19937 rng(seed);
   std::vector<float> image(kImageSize);
   for (int cell = 0; cell < kGrid * kGrid; ++cell) {
-    const bool ok = negatives ? negatives->input(rng, image.data())
-                              : style_input(cell % kGrid % kClasses, rng, styles, image.data());
+    int label = 0;
+    const bool ok = negatives              ? negatives->input(rng, image.data())
+                    : kind == "neighbours" ? neighbour_input(styles, rng, label, image.data())
+                                           : style_input(cell % kGrid % kClasses, rng, styles, image.data());
     if (!ok) continue;
     const int ox = (cell % kGrid) * kCell + 1, oy = (cell / kGrid) * kCell + 1;
     for (int y = 0; y < kImageSide; ++y)

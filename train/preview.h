@@ -6,7 +6,7 @@
 
 namespace digits::train {
 
-// kind: "styles", "negatives" (training split) or "negatives-test".
+// kind: "styles", "neighbours", "negatives" (training split) or "negatives-test".
 int write_preview(const std::string& kind, const std::string& data_dir, const std::string& fashion_dir,
                   const std::string& output, unsigned seed);
 

@@ -27,6 +27,7 @@
 #include "digits/idx.h"
 #include "digits/model.h"
 #include "negatives.h"
+#include "neighbours.h"
 #include "parallel_evaluate.h"
 #include "report.h"
 #include "styles.h"
@@ -52,6 +53,7 @@ std::string fingerprint(const TrainOptions& o) {
      << " negatives=" << o.negative_fraction << " validation=" << o.validation << " limit=" << o.limit;
   if (o.average > 0) os << " average=" << o.average;
   if (o.mnist_augment < 1) os << " mnist_augment=" << o.mnist_augment;
+  if (o.neighbour_fraction > 0) os << " neighbours=" << o.neighbour_fraction;
   if (!o.init.empty()) os << " init=" << std::filesystem::path(o.init).filename().string();
   return os.str();
 }
@@ -120,7 +122,7 @@ Split split_data(const Dataset& data, const TrainOptions& o) {
 }
 
 // An epoch's items: MNIST training images by index, and the synthetic ones.
-constexpr int kStyleItem = -1, kNegativeItem = -2;
+constexpr int kStyleItem = -1, kNegativeItem = -2, kNeighbourItem = -3;
 
 namespace {
 
@@ -130,6 +132,7 @@ std::vector<int> epoch_order(const std::vector<int>& train, const TrainOptions& 
   std::vector<int> order = train;
   order.insert(order.end(), static_cast<std::size_t>(std::lround(o.style_fraction * train.size())), kStyleItem);
   order.insert(order.end(), static_cast<std::size_t>(std::lround(o.negative_fraction * train.size())), kNegativeItem);
+  order.insert(order.end(), static_cast<std::size_t>(std::lround(o.neighbour_fraction * train.size())), kNeighbourItem);
   std::shuffle(order.begin(), order.end(), rng);
   return order;
 }
@@ -195,6 +198,11 @@ void prepare_chunk(const Dataset& data, const Synthetic& synthetic, const std::v
         }
         target[label] = 1.0f;
         augmented = o.augment && std::uniform_int_distribution<int>(0, 1)(rng) == 0;  // already drawn in a random hand
+      } else if (index == kNeighbourItem) {
+        int label = 0;
+        while (!neighbour_input(synthetic.styles, rng, label, raw.data())) {
+        }
+        target[label] = 1.0f;
       } else {
         while (!synthetic.negatives->input(rng, raw.data())) {
         }
@@ -387,8 +395,9 @@ int run_training(const TrainOptions& o) {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   std::cerr << "peak memory " << usage.ru_maxrss / 1024 << " MB\n";
-  std::cerr << "best epoch " << meta.epochs << ": test accuracy " << std::setprecision(2) << 100.0 * meta.test_accuracy
-            << "%\nwrote " << o.output << ", " << report_path << " and " << csv_path << '\n';
+  std::cerr << "best epoch " << meta.epochs << ": test accuracy " << std::fixed << std::setprecision(2)
+            << 100.0 * meta.test_accuracy << "%\nwrote " << o.output << ", " << report_path << " and " << csv_path
+            << '\n';
   return 0;
 }
 

@@ -34,6 +34,9 @@ struct TrainOptions {
   // "Not a digit" examples (train/negatives.h) trained towards a uniform
   // output (outlier exposure), as a fraction of the MNIST training images.
   float negative_fraction = 0.3f;
+  // Digits cut out of touching numbers (train/neighbours.h), as a fraction
+  // of the MNIST training images; 0 turns them off.
+  float neighbour_fraction = 0.0f;
   std::string fashion_dir;  // Fashion-MNIST IDX folder for negatives ("" = none)
   std::string init;         // start from this weights file instead of random weights
   int validation = 5000;    // images held out of the training set
