@@ -33,6 +33,10 @@ constexpr float kAttachDistance = 0.5f;  // such a piece joins the nearest digit
 constexpr float kSpeckPixels = 0.05f;    // a lone one smaller than this x the largest piece is ignored
 constexpr float kForcedGap = 0.25f;      // groups this far apart (x H) are never one digit
 constexpr float kTallestShare = 0.75f;   // H is at least this x the tallest group's height
+// Pieces that share at least kSideRows of the lower one's rows, one's ink
+// left of the other's in kSideShare of them, sit side by side.
+constexpr float kSideRows = 0.25f;
+constexpr float kSideShare = 0.95f;
 
 // =============================================================================
 // [SECTION] Ink: the mask, its connected pieces and their fringes
@@ -173,11 +177,46 @@ struct Grouping {
   float digit_height = 1;     // H
 };
 
+// Whether pieces `a` and `b` sit side by side: in (nearly) every row both
+// have ink in, one's ink lies wholly left of the other's. Two digits written
+// next to each other do, however slanted; a slash in a ring or a bar through
+// a stem does not.
+bool side_by_side(const std::vector<std::pair<int, int>>& a, const Piece& pa, const std::vector<std::pair<int, int>>& b,
+                  const Piece& pb) {
+  int shared = 0, a_left = 0, b_left = 0;
+  for (int y = std::max(pa.y0, pb.y0); y <= std::min(pa.y1, pb.y1); ++y) {
+    const auto& ra = a[static_cast<std::size_t>(y - pa.y0)];
+    const auto& rb = b[static_cast<std::size_t>(y - pb.y0)];
+    if (ra.second < 0 || rb.second < 0) continue;
+    ++shared;
+    a_left += ra.second < rb.first;
+    b_left += rb.second < ra.first;
+  }
+  const int lower = std::min(pa.height(), pb.height());
+  return shared >= kSideRows * lower && std::max(a_left, b_left) >= kSideShare * shared;
+}
+
 // Tall or large pieces are digits or parts of one; pieces whose horizontal
 // extents overlap strongly are one digit (a 4 in two strokes, a 5's flag over
-// its body, a crossbar, a slash). Small pieces (flags, dots, detached
-// strokes) join the nearest digit; a small piece far from everything is a speck.
-Grouping group_pieces(const std::vector<Piece>& pieces) {
+// its body, a crossbar, a slash), unless they sit side by side (two slanted
+// digits: the reading of the groups' run then decides). Small pieces (flags,
+// dots, detached strokes) join the nearest digit; a small piece far from
+// everything is a speck.
+Grouping group_pieces(const Ink& ink) {
+  const std::vector<Piece>& pieces = ink.pieces;
+  // Each piece's leftmost and rightmost core ink per row.
+  std::vector<std::vector<std::pair<int, int>>> rows(pieces.size());
+  for (std::size_t p = 0; p < pieces.size(); ++p) rows[p].assign(pieces[p].height(), {ink.width, -1});
+  for (int y = 0; y < ink.height; ++y) {
+    for (int x = 0; x < ink.width; ++x) {
+      const std::size_t i = static_cast<std::size_t>(y) * ink.width + x;
+      if (ink.piece[i] < 0 || !ink.core(i)) continue;
+      const int p = ink.piece[i];
+      auto& row = rows[static_cast<std::size_t>(p)][static_cast<std::size_t>(y - pieces[p].y0)];
+      row.first = std::min(row.first, x);
+      row.second = std::max(row.second, x);
+    }
+  }
   Grouping r;
   r.group_of.assign(pieces.size(), -1);
   int tallest = 0;
@@ -203,7 +242,8 @@ Grouping group_pieces(const std::vector<Piece>& pieces) {
     for (std::size_t j = i + 1; j < majors.size(); ++j) {
       const Piece &a = pieces[majors[i]], &b = pieces[majors[j]];
       const int overlap = std::min(a.x1, b.x1) - std::max(a.x0, b.x0) + 1;
-      if (overlap >= kMergeOverlap * std::min(a.width(), b.width()))
+      if (overlap >= kMergeOverlap * std::min(a.width(), b.width()) &&
+          !side_by_side(rows[majors[i]], a, rows[majors[j]], b))
         parent[root(static_cast<int>(j))] = root(static_cast<int>(i));
     }
   }
@@ -469,7 +509,7 @@ constexpr float kSureCut = 0.9f;        // a part cut from what is no digit as a
 //   - kNarrowCutWeight narrow                               more of it in a group no wider than a digit
 //   + kDigitBonus                                           (one digit against several)
 constexpr float kDigitScoreWeight = 1.0f;
-constexpr float kWidestAspect = 1.0f;
+constexpr float kWidestAspect = 0.8f;
 constexpr float kAspectWeight = 3.0f;
 constexpr float kLowest = 0.55f;
 constexpr float kLowWeight = 4.0f;
@@ -667,7 +707,7 @@ Segmentation segment(const float* pixels, int width, int height, const ClassifyF
   s.inverted = light_background(pixels, width, height);
   const Ink ink = find_ink(pixels, width, height, s.inverted);
   if (ink.total == 0 || ink.total < kMinInkFraction * width * height) return s;
-  const Grouping grouping = group_pieces(ink.pieces);
+  const Grouping grouping = group_pieces(ink);
   const bool specks = std::count(grouping.group_of.begin(), grouping.group_of.end(), -1) > 0;
   // A lone digit's input is the whole canvas preprocessed, made once: the
   // settling reading below and the recognizer then see the same image (and

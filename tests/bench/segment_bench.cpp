@@ -42,6 +42,7 @@ struct Stats {
   int total = 0, right = 0;
   long digits = 0, errors = 0;
   long calls = 0;
+  int capped = 0;  // readings that used the whole classifier-call budget
   std::vector<double> ms, cpu_ms;
 };
 
@@ -312,15 +313,16 @@ int main(int argc, char** argv) {
       by_length[truth.size()].push_back(ms);
       cpu_by_length[truth.size()].push_back(cpu);
       s.calls += calls;
+      s.capped += i == 0 && calls >= 200;
     }
   }
   for (const auto& [name, s] : groups) {
     std::printf(
         "%-9s exact %6.2f%% of %4d, per digit %6.2f%%; segment() median %.2f ms (CPU %.2f ms), p99 %.2f ms, %.1f "
-        "classifier calls\n",
+        "classifier calls, %d at the bound\n",
         name.c_str(), 100.0 * s.right / s.total, s.total, 100.0 * (1.0 - static_cast<double>(s.errors) / s.digits),
         percentile(s.ms, 0.5), percentile(s.cpu_ms, 0.5), percentile(s.ms, 0.99),
-        static_cast<double>(s.calls) / std::max(1, s.total * repeats));
+        static_cast<double>(s.calls) / std::max(1, s.total * repeats), s.capped);
   }
   for (const auto& [name, by_cause] : causes) {
     std::printf("%-9s misread numbers by cause:", name.c_str());

@@ -243,9 +243,10 @@ TEST_CASE("digits that nearly touch are read apart") {
   CHECK(right >= 7);
 }
 
-// Known gap: MNIST pairs slid into each other overlap heavily; seam
-// segmentation cuts two of these eight (31 and 42; before it, one), which
-// this guards (every pair must still come out as at least one reading).
+// Known gap: MNIST pairs slid into each other overlap heavily. Seam
+// segmentation once cut two of these eight (31 and 42); since a group that is
+// no digit as a whole may be cut into sure digits, and the aspect prior starts
+// at 0.8, five (31 72 21 42 35), which this guards with a margin of one.
 TEST_CASE("touching pairs are cut into their two digits", "[core][segment]") {
   const Dataset& test = mnist_test();
   int right = 0;
@@ -269,7 +270,7 @@ TEST_CASE("touching pairs are cut into their two digits", "[core][segment]") {
     if (r.number == truth) ++right;
   }
   INFO(report);
-  CHECK(right >= 2);
+  CHECK(right >= 4);
 }
 
 // The page test's non-digits (tests/web/page.mjs), drawn the same way on the
@@ -299,4 +300,16 @@ TEST_CASE("letters and symbols as wide as a digit pair are not read as digits", 
       CHECK_FALSE(r.all_digits());
     }
   }
+}
+
+// A slanted 1 just left of a 7 whose stem leans under it: their horizontal
+// extents overlap by more than half the 1's width, yet in every row the 1's
+// ink is left of the 7's. They were once grouped as one digit (and read "7").
+TEST_CASE("slanted digits side by side are not grouped as one", "[core][segment]") {
+  Canvas c(560, 280);
+  c.stroke({{0, 0}, {-0.25f, 1}}, 150, 40, 200, 8);
+  c.stroke({{0.125f, 0}, {0.75f, 0}, {-0.1f, 1}}, 150, 40, 200, 8);
+  REQUIRE_FALSE(one_piece(c));
+  const Reading r = recognizer().recognize(c.pixels.data(), c.width, c.height);
+  CHECK(r.number == "17");
 }
