@@ -45,7 +45,9 @@ void Recognizer::focus(int index) {
 
 void Recognizer::refocus() {
   if (!pipeline_ || focused_ < 0 || focused_ >= static_cast<int>(reading_.digits.size())) return;
-  pipeline_->network().predict(reading_.digits[static_cast<std::size_t>(focused_)].input.data());
+  const auto& input = reading_.digits[static_cast<std::size_t>(focused_)].input;
+  // The digit recognize() classified last (a lone digit always) is still there.
+  if (!pipeline_->network_holds(input)) pipeline_->network().predict(input.data());
 }
 
 }  // namespace app

@@ -39,9 +39,9 @@ class Recognizer {
   double milliseconds_since() const;
 
   // Leaves the network's layer outputs (network().layers()) as they are for
-  // digit `index` of the reading, for panels that show them (re-runs the
-  // network when another digit was last through it). A panel that runs the
-  // network itself calls refocus() afterwards.
+  // digit `index` of the reading, for panels that show them (runs the network
+  // unless it still holds that digit: after a reading, usually the last one
+  // read). A panel that runs the network itself calls refocus() afterwards.
   void focus(int index);
   void refocus();
 

@@ -464,6 +464,7 @@ Network::Network(const Model& model) {
 }
 
 Probabilities Network::predict(const float* image) {
+  ++version_;
   const float* in = image;
   for (Layer& l : layers_) {
     float* out = l.output.data();

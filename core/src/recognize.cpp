@@ -19,6 +19,8 @@ DigitReading Recognizer::classify(const std::array<float, kImageSize>& input) {
   DigitReading d;
   d.input = input;
   network_.predict(input.data());
+  classified_ = input;
+  classified_version_ = network_.version();
   d.probabilities = softmax(network_.logits().data(), temperature_);
   std::array<int, kClasses> order;
   for (int i = 0; i < kClasses; ++i) order[i] = i;

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "digits/recognize.h"
 #include "test_models.h"
 
 using namespace digits;
@@ -116,4 +117,22 @@ TEST_CASE("argmax picks the most probable class", "[core][inference]") {
   p[7] = 0.9f;
   p[2] = 0.1f;
   CHECK(argmax(p) == 7);
+}
+
+TEST_CASE("the recognizer knows while the network still holds the input it classified last", "[core][inference]") {
+  Recognizer r(testing::random_model(2));
+  std::array<float, kImageSize> a{}, b{};
+  for (int i = 0; i < kImageSize; ++i) a[i] = (i % 7) / 7.0f, b[i] = (i % 5) / 5.0f;
+  r.classify(a);
+  CHECK(r.network_holds(a));
+  CHECK_FALSE(r.network_holds(b));
+  const std::vector<float> conv1 = r.network().layer("conv1").output;
+  r.network().predict(b.data());  // a panel ran the network on something else
+  CHECK_FALSE(r.network_holds(a));
+  r.network().predict(a.data());  // the same input again, but not through classify()
+  CHECK_FALSE(r.network_holds(a));
+  CHECK(r.network().layer("conv1").output == conv1);
+  r.classify(a);
+  r.network().mutable_layers();  // fine-tuning may change weights in place
+  CHECK_FALSE(r.network_holds(a));
 }

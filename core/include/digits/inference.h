@@ -11,6 +11,7 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,8 +49,12 @@ class Network {
   // then on predict() checks whether convolution weights changed).
   std::vector<Layer>& mutable_layers() {
     weights_may_change_ = true;
+    ++version_;
     return layers_;
   }
+  // Changes with every predict() and mutable_layers(): while it stays the
+  // same, the layer outputs are those of the same prediction, same weights.
+  std::uint64_t version() const { return version_; }
   // The layer of that name; throws digits::Error for an unknown name.
   const Layer& layer(std::string_view name) const;
   int layer_index(std::string_view name) const;
@@ -80,6 +85,7 @@ class Network {
   std::vector<float> channels_last_[2];
   int channels_last_output_ = -1;
   bool weights_may_change_ = false;
+  std::uint64_t version_ = 0;
   int features_ = 0, logits_ = 0;
 };
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -45,6 +46,13 @@ class Recognizer {
   // Reads a canvas (`width` x `height`, values in [0,1], either polarity).
   Reading recognize(const float* pixels, int width, int height);
 
+  // Whether the network's layer outputs are still those of `input`: the last
+  // input classify() read, nothing run or changed since. A panel showing
+  // them for the digit just read need not run the network again.
+  bool network_holds(const std::array<float, kImageSize>& input) const {
+    return network_.version() == classified_version_ && input == classified_;
+  }
+
   Network& network() { return network_; }
   const Network& network() const { return network_; }
   float temperature() const { return temperature_; }
@@ -54,6 +62,8 @@ class Recognizer {
   Network network_;
   float temperature_ = 1.0f;
   std::unique_ptr<DigitScorer> scorer_;
+  std::array<float, kImageSize> classified_{};  // the last input classify() read
+  std::uint64_t classified_version_ = 0;        // the network's version() right after
 };
 
 }  // namespace digits
