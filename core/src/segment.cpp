@@ -204,19 +204,24 @@ bool side_by_side(const std::vector<std::pair<int, int>>& a, const Piece& pa, co
 // everything is a speck.
 Grouping group_pieces(const Ink& ink) {
   const std::vector<Piece>& pieces = ink.pieces;
-  // Each piece's leftmost and rightmost core ink per row.
+  // Each piece's leftmost and rightmost core ink per row, found when first needed.
   std::vector<std::vector<std::pair<int, int>>> rows(pieces.size());
-  for (std::size_t p = 0; p < pieces.size(); ++p) rows[p].assign(pieces[p].height(), {ink.width, -1});
-  for (int y = 0; y < ink.height; ++y) {
-    for (int x = 0; x < ink.width; ++x) {
-      const std::size_t i = static_cast<std::size_t>(y) * ink.width + x;
-      if (ink.piece[i] < 0 || !ink.core(i)) continue;
-      const int p = ink.piece[i];
-      auto& row = rows[static_cast<std::size_t>(p)][static_cast<std::size_t>(y - pieces[p].y0)];
-      row.first = std::min(row.first, x);
-      row.second = std::max(row.second, x);
+  auto rows_of = [&](int p) -> const std::vector<std::pair<int, int>>& {
+    auto& r = rows[static_cast<std::size_t>(p)];
+    if (!r.empty()) return r;
+    const Piece& piece = pieces[p];
+    r.assign(piece.height(), {ink.width, -1});
+    for (int y = piece.y0; y <= piece.y1; ++y) {
+      for (int x = piece.x0; x <= piece.x1; ++x) {
+        const std::size_t i = static_cast<std::size_t>(y) * ink.width + x;
+        if (ink.piece[i] != p || !ink.core(i)) continue;
+        auto& row = r[static_cast<std::size_t>(y - piece.y0)];
+        row.first = std::min(row.first, x);
+        row.second = std::max(row.second, x);
+      }
     }
-  }
+    return r;
+  };
   Grouping r;
   r.group_of.assign(pieces.size(), -1);
   int tallest = 0;
@@ -243,7 +248,7 @@ Grouping group_pieces(const Ink& ink) {
       const Piece &a = pieces[majors[i]], &b = pieces[majors[j]];
       const int overlap = std::min(a.x1, b.x1) - std::max(a.x0, b.x0) + 1;
       if (overlap >= kMergeOverlap * std::min(a.width(), b.width()) &&
-          !side_by_side(rows[majors[i]], a, rows[majors[j]], b))
+          !side_by_side(rows_of(majors[i]), a, rows_of(majors[j]), b))
         parent[root(static_cast<int>(j))] = root(static_cast<int>(i));
     }
   }

@@ -251,7 +251,7 @@ int main(int argc, char** argv) {
   std::map<std::string, std::map<std::string, int>> causes;          // per group: misread numbers by cause
   std::map<std::string, std::pair<long, long>> oracle_digits;        // per group: right, total
   std::map<std::string, int> oracle_numbers, oracle_failed_numbers;  // numbers whose every oracle cut reads right
-  std::map<std::size_t, std::vector<double>> by_length, cpu_by_length;
+  std::map<std::pair<std::string, std::size_t>, std::vector<double>> by_length, cpu_by_length;
   const bool verbose = std::getenv("VERBOSE") != nullptr;
   const char* dump_dir = std::getenv("DUMP");
   if (dump_dir) std::filesystem::create_directories(dump_dir);
@@ -310,8 +310,8 @@ int main(int argc, char** argv) {
       const double ms = time_segment(recognizer, px, w, h, calls, cpu);
       s.ms.push_back(ms);
       s.cpu_ms.push_back(cpu);
-      by_length[truth.size()].push_back(ms);
-      cpu_by_length[truth.size()].push_back(cpu);
+      by_length[{group, truth.size()}].push_back(ms);
+      cpu_by_length[{group, truth.size()}].push_back(cpu);
       s.calls += calls;
       s.capped += i == 0 && calls >= 200;
     }
@@ -332,9 +332,10 @@ int main(int argc, char** argv) {
                 100.0 * good / std::max(1L, all), oracle_numbers[name], groups[name].total,
                 oracle_failed_numbers[name]);
   }
-  for (const auto& [length, ms] : by_length) {
-    std::printf("%zu digit%s: segment() median %.2f ms (CPU %.2f ms), p99 %.2f ms (%zu runs)\n", length,
-                length == 1 ? "" : "s", percentile(ms, 0.5), percentile(cpu_by_length[length], 0.5),
+  for (const auto& [key, ms] : by_length) {
+    const auto& [group, length] = key;
+    std::printf("%-9s %zu digit%s: segment() median %.2f ms (CPU %.2f ms), p99 %.2f ms (%zu runs)\n", group.c_str(),
+                length, length == 1 ? "" : "s", percentile(ms, 0.5), percentile(cpu_by_length[key], 0.5),
                 percentile(ms, 0.99), ms.size());
   }
 
