@@ -76,6 +76,23 @@ fetch_source_tarball() {  # package version orig-file sha256 dest-dir
   rm -rf "$dest" && mv "$dest.partial" "$dest" && touch "$dest/.verified"
 }
 
+# Closure Compiler for emcc --closure 1 (npm google-closure-compiler, the
+# version Emscripten 3.1.6 was made with, pinned by cmake/closure's
+# lockfile; its native Linux build needs no Java). Debian's emscripten points
+# at a 2013 closure-compiler package that cannot read today's JavaScript.
+install_closure() {
+  local dest="$DEPS/closure"
+  if [ -x "$dest/node_modules/.bin/google-closure-compiler" ] &&
+    cmp -s "$ROOT/cmake/closure/package-lock.json" "$dest/package-lock.json"; then
+    return 0
+  fi
+  need_node
+  log "installing Closure Compiler (npm, pinned by cmake/closure/package-lock.json)"
+  rm -rf "$dest" && mkdir -p "$dest"
+  cp "$ROOT/cmake/closure/package.json" "$ROOT/cmake/closure/package-lock.json" "$dest/"
+  (cd "$dest" && npm ci --silent --ignore-scripts --no-audit --no-fund)
+}
+
 fetch_mnist() {
   local dest="$DEPS/mnist"
   [ -f "$dest/.verified" ] && return 0
@@ -111,6 +128,7 @@ for what in "$@"; do
     web)
       install_packages "${WEB_PKGS[@]}" dpkg-dev
       fetch_source_tarball imgui 1.86+ds-1 "$IMGUI_ORIG" "$IMGUI_SHA256" "$DEPS/imgui-src"
+      install_closure
       ;;
     browser)
       install_packages "${BROWSER_PKGS[@]}"

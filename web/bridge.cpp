@@ -20,7 +20,7 @@ EM_JS(void, js_publish_reading, (const char* text, const char* attributes, doubl
   const values = JSON.parse(UTF8ToString(attributes));
   for (const name in values) el.setAttribute(name, values[name]);
   el.setAttribute('data-ms', ms.toFixed(3));
-  el.dataset.count = String(Number(el.dataset.count || 0) + 1);
+  el.dataset['count'] = String(Number(el.dataset['count'] || 0) + 1);
 });
 
 // A rectangle of the app (the drawing area, a button) in CSS pixels of the

@@ -26,6 +26,8 @@ extern "C" EMSCRIPTEN_KEEPALIVE void digits_restore_personal(const unsigned char
 }
 
 // clang-format off
+// The stored value's keys are quoted: Closure Compiler (the page's link)
+// renames unquoted properties, and stored values outlive a build.
 // A missing or failing IndexedDB (private windows, old browsers) only means
 // nothing is remembered: a warning in the console, never an error.
 EM_JS(void, js_storage_request, (), {
@@ -39,7 +41,7 @@ EM_JS(void, js_storage_request, (), {
       const v = get.result;
       if (!v) return;
       const bytes = (x) => (x instanceof Uint8Array ? x : new Uint8Array(x instanceof ArrayBuffer ? x : 0));
-      const model = bytes(v.model), examples = bytes(v.examples);
+      const model = bytes(v['model']), examples = bytes(v['examples']);
       const mp = _malloc(Math.max(1, model.length)), ep = _malloc(Math.max(1, examples.length));
       HEAPU8.set(model, mp);
       HEAPU8.set(examples, ep);
@@ -52,7 +54,7 @@ EM_JS(void, js_storage_request, (), {
 
 EM_JS(void, js_storage_put, (const unsigned char* model, int model_size, const unsigned char* examples, int examples_size), {
   if (!window.indexedDB) return;
-  const value = {model: HEAPU8.slice(model, model + model_size), examples: HEAPU8.slice(examples, examples + examples_size)};
+  const value = {'model': HEAPU8.slice(model, model + model_size), 'examples': HEAPU8.slice(examples, examples + examples_size)};
   const open = indexedDB.open('digits', 1);
   open.onupgradeneeded = () => open.result.createObjectStore('personal');
   open.onerror = () => console.warn('digits: IndexedDB unavailable, your handwriting is not remembered');
