@@ -27,8 +27,6 @@ void publish_canvas_rect(float x, float y, float width, float height);
 void publish_rect(const char* name, float x, float y, float width, float height);
 // An error the page should show (empty string clears it).
 void publish_error(const std::string& message);
-// Size the window should have (the page's canvas element); false on desktop.
-bool page_size(int& width, int& height);
 // Opens the page's file picker for a weights file; false where there is none.
 bool open_file_picker();
 

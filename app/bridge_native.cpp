@@ -7,7 +7,6 @@ void publish_reading(const digits::Reading&, int, double) {}
 void publish_canvas_rect(float, float, float, float) {}
 void publish_rect(const char*, float, float, float, float) {}
 void publish_error(const std::string&) {}
-bool page_size(int&, int&) { return false; }
 bool open_file_picker() { return false; }
 
 }  // namespace app::bridge

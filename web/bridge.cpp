@@ -3,7 +3,6 @@
 #include "bridge.h"
 
 #include <emscripten.h>
-#include <emscripten/html5.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -132,14 +131,6 @@ void publish_rect(const char* name, float x, float y, float width, float height)
 }
 
 void publish_error(const std::string& message) { js_publish_error(message.c_str()); }
-
-bool page_size(int& width, int& height) {
-  double w = 0, h = 0;
-  if (emscripten_get_element_css_size("#canvas", &w, &h) != EMSCRIPTEN_RESULT_SUCCESS) return false;
-  width = static_cast<int>(w);
-  height = static_cast<int>(h);
-  return width > 0 && height > 0;
-}
 
 bool open_file_picker() {
   js_open_file_picker();
