@@ -1,5 +1,5 @@
 // Emscripten side of app/bridge.h: keeps the page's #prediction element,
-// error banner and canvas size in step with the app.
+// error banner and named rectangles in step with the app.
 #include "bridge.h"
 
 #include <emscripten.h>
