@@ -58,9 +58,14 @@ struct Ink {
   bool core(std::size_t i) const { return value[i] > kInkThreshold; }
 };
 
-// Two-pass labelling with union-find, then a pass that gives the faint
-// anti-aliased edge of each stroke to the stroke, so a digit's input keeps
-// the soft edges preprocess() would have seen.
+// Labelling by runs: the core pixels of each row in runs, a run joined
+// (union-find) to the runs of the row above it touches (8-connected), pieces
+// numbered in the order their first pixel comes row by row. Then a pass
+// that gives the faint anti-aliased edge of each stroke to the stroke, so a
+// digit's input keeps the soft edges preprocess() would have seen. Only the
+// ink's box and the ring around it (its fringes) are touched: the canvas
+// around a digit is most of it; values outside are left 0 (nothing reads a
+// pixel of no piece).
 Ink find_ink(const float* pixels, int w, int h, bool inverted) {
   Ink ink;
   ink.width = w;
@@ -68,63 +73,74 @@ Ink find_ink(const float* pixels, int w, int h, bool inverted) {
   const std::size_t n = static_cast<std::size_t>(w) * h;
   ink.value.resize(n);
   ink.piece.assign(n, -1);
-  for (std::size_t i = 0; i < n; ++i) ink.value[i] = std::clamp(inverted ? 1.0f - pixels[i] : pixels[i], 0.0f, 1.0f);
+  const InkExtent extent = ink_extent(pixels, w, h, inverted);
+  if (extent.count == 0) return ink;
+  const Box& box = extent.box;
+  const int x0 = std::max(0, box.x - 1), y0 = std::max(0, box.y - 1);
+  const int x1 = std::min(w - 1, box.x + box.width), y1 = std::min(h - 1, box.y + box.height);
+  for (int y = y0; y <= y1; ++y) {
+    for (int x = x0; x <= x1; ++x) {
+      const std::size_t i = static_cast<std::size_t>(y) * w + x;
+      ink.value[i] = std::clamp(inverted ? 1.0f - pixels[i] : pixels[i], 0.0f, 1.0f);
+    }
+  }
 
+  struct Run {
+    int y, x0, x1;  // inclusive
+  };
+  std::vector<Run> runs;
   std::vector<int> parent;
   auto root = [&](int a) {
     while (parent[a] != a) a = parent[a] = parent[parent[a]];
     return a;
   };
-  for (int y = 0; y < h; ++y) {
-    for (int x = 0; x < w; ++x) {
-      const std::size_t i = static_cast<std::size_t>(y) * w + x;
-      if (!ink.core(i)) continue;
-      int label = -1;
-      auto join = [&](int nx, int ny) {
-        if (nx < 0 || nx >= w || ny < 0) return;
-        const int other = ink.piece[static_cast<std::size_t>(ny) * w + nx];
-        if (other < 0) return;
-        if (label < 0) {
-          label = other;
-          return;
-        }
-        const int a = root(label), b = root(other);
+  std::size_t above = 0, above_end = 0;  // the previous row's runs
+  for (int y = box.y; y < box.y + box.height; ++y) {
+    const std::size_t row_begin = runs.size();
+    const float* v = &ink.value[static_cast<std::size_t>(y) * w];
+    for (int x = box.x; x < box.x + box.width;) {
+      if (v[x] <= kInkThreshold) {
+        ++x;
+        continue;
+      }
+      Run r{y, x, x};
+      while (r.x1 + 1 < box.x + box.width && v[r.x1 + 1] > kInkThreshold) ++r.x1;
+      const int label = static_cast<int>(runs.size());
+      parent.push_back(label);
+      // Runs above that end before this one starts (one column of diagonal
+      // reach) are past for every later run of this row too.
+      while (above < above_end && runs[above].x1 < r.x0 - 1) ++above;
+      for (std::size_t k = above; k < above_end && runs[k].x0 <= r.x1 + 1; ++k) {
+        const int a = root(label), b = root(static_cast<int>(k));
         if (a != b) parent[std::max(a, b)] = std::min(a, b);
-      };
-      join(x - 1, y);
-      join(x - 1, y - 1);
-      join(x, y - 1);
-      join(x + 1, y - 1);
-      if (label < 0) {
-        label = static_cast<int>(parent.size());
-        parent.push_back(label);
       }
-      ink.piece[i] = label;
+      runs.push_back(r);
+      x = r.x1 + 1;
     }
+    above = row_begin;
+    above_end = runs.size();
   }
 
-  std::vector<int> compact(parent.size(), -1);
-  for (int y = 0; y < h; ++y) {
-    for (int x = 0; x < w; ++x) {
-      int& p = ink.piece[static_cast<std::size_t>(y) * w + x];
-      if (p < 0) continue;
-      int& id = compact[root(p)];
-      if (id < 0) {
-        id = static_cast<int>(ink.pieces.size());
-        ink.pieces.push_back({x, y, x, y, 0});
-      }
-      p = id;
-      Piece& c = ink.pieces[id];
-      c.x0 = std::min(c.x0, x);
-      c.x1 = std::max(c.x1, x);
-      c.y1 = y;
-      ++c.pixels;
-      ++ink.total;
+  std::vector<int> id(runs.size(), -1);
+  for (std::size_t k = 0; k < runs.size(); ++k) {
+    const Run& r = runs[k];
+    int& p = id[root(static_cast<int>(k))];
+    if (p < 0) {
+      p = static_cast<int>(ink.pieces.size());
+      ink.pieces.push_back({r.x0, r.y, r.x1, r.y, 0});
     }
+    Piece& c = ink.pieces[p];
+    c.x0 = std::min(c.x0, r.x0);
+    c.x1 = std::max(c.x1, r.x1);
+    c.y1 = r.y;
+    c.pixels += r.x1 - r.x0 + 1;
+    ink.total += r.x1 - r.x0 + 1;
+    std::fill(&ink.piece[static_cast<std::size_t>(r.y) * w + r.x0],
+              &ink.piece[static_cast<std::size_t>(r.y) * w + r.x1] + 1, p);
   }
 
-  for (int y = 0; y < h; ++y) {
-    for (int x = 0; x < w; ++x) {
+  for (int y = y0; y <= y1; ++y) {
+    for (int x = x0; x <= x1; ++x) {
       const std::size_t i = static_cast<std::size_t>(y) * w + x;
       if (ink.piece[i] >= 0 || ink.value[i] <= kFringe) continue;
       for (int dy = -1; dy <= 1 && ink.piece[i] < 0; ++dy) {
@@ -390,7 +406,10 @@ float stroke_width(const GroupInk& g, long& area) {
 Boundary seam(const GroupInk& g, int group, float c, float slope, int band) {
   const int rows = g.height, states = 2 * band + 1;
   const float y_mid = g.y0 + (g.height - 1) / 2.0f;
-  auto base = [&](int r) { return static_cast<int>(std::lround(c + slope * (g.y0 + r - y_mid))) - band; };
+  // The band's first column on each row, rounded once per row (not per state).
+  std::vector<int> first(static_cast<std::size_t>(rows));
+  for (int r = 0; r < rows; ++r) first[r] = static_cast<int>(std::lround(c + slope * (g.y0 + r - y_mid))) - band;
+  auto base = [&](int r) { return first[static_cast<std::size_t>(r)]; };
   std::vector<float> cost(states, 0.0f), next(states);
   std::vector<signed char> step(static_cast<std::size_t>(rows) * states, 0);
   for (int k = 0; k < states; ++k) cost[k] = g.at(base(0) + k, g.y0);
