@@ -49,12 +49,20 @@ struct Piece {                         // one 8-connected component of ink
   int height() const { return y1 - y0 + 1; }
 };
 
+// `value` and `piece` cover only the ink's box and the ring of pixels around
+// it (its fringes), not the canvas: most of a canvas is background, and
+// clearing canvas-sized arrays cost more than the rest of the reading.
+// Index them by at(x, y), in canvas coordinates inside that box.
 struct Ink {
-  int width = 0, height = 0;
-  std::vector<float> value;  // 1 = ink, whatever the canvas polarity
-  std::vector<int> piece;    // per pixel, fringes included; -1: background
+  int width = 0, height = 0;             // the canvas
+  int x0 = 0, y0 = 0, x1 = -1, y1 = -1;  // the box the arrays cover, inclusive
+  std::vector<float> value;              // 1 = ink, whatever the canvas polarity
+  std::vector<int> piece;                // per pixel, fringes included; -1: background
   std::vector<Piece> pieces;
   long total = 0;  // pixels above the ink threshold
+  std::size_t at(int x, int y) const {
+    return static_cast<std::size_t>(y - y0) * static_cast<std::size_t>(x1 - x0 + 1) + static_cast<std::size_t>(x - x0);
+  }
   bool core(std::size_t i) const { return value[i] > kInkThreshold; }
 };
 
@@ -65,24 +73,24 @@ struct Ink {
 // digit's input keeps the soft edges preprocess() would have seen. Only the
 // ink's box and the ring around it (its fringes) are touched: the canvas
 // around a digit is most of it; values outside are left 0 (nothing reads a
-// pixel of no piece).
+// pixel of no piece), and the arrays cover only that box.
 Ink find_ink(const float* pixels, int w, int h, bool inverted) {
   Ink ink;
   ink.width = w;
   ink.height = h;
-  const std::size_t n = static_cast<std::size_t>(w) * h;
-  ink.value.resize(n);
-  ink.piece.assign(n, -1);
   const InkExtent extent = ink_extent(pixels, w, h, inverted);
   if (extent.count == 0) return ink;
   const Box& box = extent.box;
-  const int x0 = std::max(0, box.x - 1), y0 = std::max(0, box.y - 1);
-  const int x1 = std::min(w - 1, box.x + box.width), y1 = std::min(h - 1, box.y + box.height);
+  ink.x0 = std::max(0, box.x - 1), ink.y0 = std::max(0, box.y - 1);
+  ink.x1 = std::min(w - 1, box.x + box.width), ink.y1 = std::min(h - 1, box.y + box.height);
+  const int x0 = ink.x0, y0 = ink.y0, x1 = ink.x1, y1 = ink.y1;
+  const std::size_t n = static_cast<std::size_t>(x1 - x0 + 1) * static_cast<std::size_t>(y1 - y0 + 1);
+  ink.value.resize(n);
+  ink.piece.assign(n, -1);
   for (int y = y0; y <= y1; ++y) {
-    for (int x = x0; x <= x1; ++x) {
-      const std::size_t i = static_cast<std::size_t>(y) * w + x;
-      ink.value[i] = std::clamp(inverted ? 1.0f - pixels[i] : pixels[i], 0.0f, 1.0f);
-    }
+    const float* row = pixels + static_cast<std::size_t>(y) * w;
+    float* v = &ink.value[ink.at(x0, y)];
+    for (int x = x0; x <= x1; ++x) v[x - x0] = std::clamp(inverted ? 1.0f - row[x] : row[x], 0.0f, 1.0f);
   }
 
   struct Run {
@@ -97,14 +105,14 @@ Ink find_ink(const float* pixels, int w, int h, bool inverted) {
   std::size_t above = 0, above_end = 0;  // the previous row's runs
   for (int y = box.y; y < box.y + box.height; ++y) {
     const std::size_t row_begin = runs.size();
-    const float* v = &ink.value[static_cast<std::size_t>(y) * w];
+    const float* v = &ink.value[ink.at(x0, y)];  // v[x - x0]: the pixel at x
     for (int x = box.x; x < box.x + box.width;) {
-      if (v[x] <= kInkThreshold) {
+      if (v[x - x0] <= kInkThreshold) {
         ++x;
         continue;
       }
       Run r{y, x, x};
-      while (r.x1 + 1 < box.x + box.width && v[r.x1 + 1] > kInkThreshold) ++r.x1;
+      while (r.x1 + 1 < box.x + box.width && v[r.x1 + 1 - x0] > kInkThreshold) ++r.x1;
       const int label = static_cast<int>(runs.size());
       parent.push_back(label);
       // Runs above that end before this one starts (one column of diagonal
@@ -135,19 +143,19 @@ Ink find_ink(const float* pixels, int w, int h, bool inverted) {
     c.y1 = r.y;
     c.pixels += r.x1 - r.x0 + 1;
     ink.total += r.x1 - r.x0 + 1;
-    std::fill(&ink.piece[static_cast<std::size_t>(r.y) * w + r.x0],
-              &ink.piece[static_cast<std::size_t>(r.y) * w + r.x1] + 1, p);
+    std::fill(&ink.piece[ink.at(r.x0, r.y)], &ink.piece[ink.at(r.x1, r.y)] + 1, p);
   }
 
   for (int y = y0; y <= y1; ++y) {
     for (int x = x0; x <= x1; ++x) {
-      const std::size_t i = static_cast<std::size_t>(y) * w + x;
+      const std::size_t i = ink.at(x, y);
       if (ink.piece[i] >= 0 || ink.value[i] <= kFringe) continue;
       for (int dy = -1; dy <= 1 && ink.piece[i] < 0; ++dy) {
         for (int dx = -1; dx <= 1; ++dx) {
           const int nx = x + dx, ny = y + dy;
-          if (nx < 0 || nx >= w || ny < 0 || ny >= h) continue;
-          const std::size_t j = static_cast<std::size_t>(ny) * w + nx;
+          // Outside the box is background, no core ink.
+          if (nx < x0 || nx > x1 || ny < y0 || ny > y1) continue;
+          const std::size_t j = ink.at(nx, ny);
           if (ink.core(j)) {
             ink.piece[i] = ink.piece[j];
             break;
@@ -229,7 +237,7 @@ Grouping group_pieces(const Ink& ink) {
     r.assign(piece.height(), {ink.width, -1});
     for (int y = piece.y0; y <= piece.y1; ++y) {
       for (int x = piece.x0; x <= piece.x1; ++x) {
-        const std::size_t i = static_cast<std::size_t>(y) * ink.width + x;
+        const std::size_t i = ink.at(x, y);
         if (ink.piece[i] != p || !ink.core(i)) continue;
         auto& row = r[static_cast<std::size_t>(y - piece.y0)];
         row.first = std::min(row.first, x);
@@ -377,7 +385,7 @@ GroupInk group_ink(const Ink& ink, const Grouping& grouping, int g) {
   r.value.assign(static_cast<std::size_t>(r.width) * r.height, 0.0f);
   for (int y = 0; y < r.height; ++y) {
     for (int x = 0; x < r.width; ++x) {
-      const std::size_t i = static_cast<std::size_t>(y + r.y0) * ink.width + x + r.x0;
+      const std::size_t i = ink.at(x + r.x0, y + r.y0);
       if (ink.piece[i] >= 0 && grouping.group_of[ink.piece[i]] == g)
         r.value[static_cast<std::size_t>(y) * r.width + x] = ink.value[i];
     }
@@ -574,7 +582,7 @@ Part extract(const Ink& ink, const Grouping& grouping, const Boundary& a, const 
   long pixels = 0;
   for (int y = y0; y <= y1; ++y) {
     for (int x = x0; x <= x1; ++x) {
-      const std::size_t i = static_cast<std::size_t>(y) * ink.width + x;
+      const std::size_t i = ink.at(x, y);
       if (ink.piece[i] < 0) continue;
       const int g = grouping.group_of[ink.piece[i]];
       if (g < first || g > last) continue;
@@ -711,9 +719,12 @@ void read_run(const Ink& ink, const Grouping& grouping, const std::vector<Bounda
 // The groups and which pixels they hold, for a trace.
 void trace_groups(const Ink& ink, const Grouping& grouping, const std::vector<char>& settled,
                   const std::vector<Boundary>& bounds, SegmentTrace& trace) {
-  trace.group_of_pixel.assign(ink.piece.size(), -1);
-  for (std::size_t i = 0; i < ink.piece.size(); ++i) {
-    if (ink.piece[i] >= 0) trace.group_of_pixel[i] = grouping.group_of[ink.piece[i]];
+  trace.group_of_pixel.assign(static_cast<std::size_t>(ink.width) * ink.height, -1);
+  for (int y = ink.y0; y <= ink.y1; ++y) {
+    for (int x = ink.x0; x <= ink.x1; ++x) {
+      const int p = ink.piece[ink.at(x, y)];
+      if (p >= 0) trace.group_of_pixel[static_cast<std::size_t>(y) * ink.width + x] = grouping.group_of[p];
+    }
   }
   for (std::size_t g = 0; g < grouping.groups.size(); ++g) {
     const Group& group = grouping.groups[g];
