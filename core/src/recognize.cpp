@@ -41,16 +41,21 @@ DigitReading Recognizer::classify(const std::array<float, kImageSize>& input) {
 Reading Recognizer::recognize(const float* pixels, int width, int height) {
   Reading r;
   // Segmentation reads its candidate parts; the chosen ones keep that reading.
+  // It may ask about the same image twice (a group read whole, then as one
+  // of its own readings): the network runs once per distinct image.
   std::vector<DigitReading> seen;
+  auto find_seen = [&](const std::array<float, kImageSize>& input) {
+    return std::find_if(seen.begin(), seen.end(), [&](const DigitReading& d) { return d.input == input; });
+  };
   const Segmentation parts = segment(pixels, width, height, [&](const std::array<float, kImageSize>& input) {
-    const DigitReading& d = seen.emplace_back(classify(input));
+    const auto known = find_seen(input);
+    const DigitReading& d = known != seen.end() ? *known : seen.emplace_back(classify(input));
     return PartReading{d.label, d.confidence, d.digit_score, d.has_digit_score, d.is_digit};
   });
   r.inverted = parts.inverted;
   r.digits.reserve(parts.digits.size());
   for (const Segment& part : parts.digits) {
-    const auto read =
-        std::find_if(seen.begin(), seen.end(), [&](const DigitReading& d) { return d.input == part.input.image; });
+    const auto read = find_seen(part.input.image);
     DigitReading d = read != seen.end() ? *read : classify(part.input.image);
     d.box = part.input.ink;
     d.placement = part.input.placement;
