@@ -226,9 +226,14 @@ std::array<float, 2> centre_of_mass(const std::array<float, kImageSize>& image) 
 
 Preprocessed preprocess(const float* pixels, int width, int height) {
   if (width <= 0 || height <= 0) throw Error("preprocess: empty canvas size");
+  const bool inverted = light_background(pixels, width, height);
+  return preprocess(pixels, width, height, inverted, ink_extent(pixels, width, height, inverted));
+}
+
+Preprocessed preprocess(const float* pixels, int width, int height, bool inverted, const InkExtent& extent) {
+  if (width <= 0 || height <= 0) throw Error("preprocess: empty canvas size");
   Preprocessed result;
-  result.inverted = light_background(pixels, width, height);
-  const InkExtent extent = ink_extent(pixels, width, height, result.inverted);
+  result.inverted = inverted;
   if (extent.count == 0 || extent.count < kMinInkFraction * width * height) return result;
   result.empty = false;
   result.ink = extent.box;

@@ -59,7 +59,8 @@ struct Ink {
   std::vector<float> value;              // 1 = ink, whatever the canvas polarity
   std::vector<int> piece;                // per pixel, fringes included; -1: background
   std::vector<Piece> pieces;
-  long total = 0;  // pixels above the ink threshold
+  long total = 0;    // pixels above the ink threshold
+  InkExtent extent;  // ink_extent() of the canvas
   std::size_t at(int x, int y) const {
     return static_cast<std::size_t>(y - y0) * static_cast<std::size_t>(x1 - x0 + 1) + static_cast<std::size_t>(x - x0);
   }
@@ -78,9 +79,9 @@ Ink find_ink(const float* pixels, int w, int h, bool inverted) {
   Ink ink;
   ink.width = w;
   ink.height = h;
-  const InkExtent extent = ink_extent(pixels, w, h, inverted);
-  if (extent.count == 0) return ink;
-  const Box& box = extent.box;
+  ink.extent = ink_extent(pixels, w, h, inverted);
+  if (ink.extent.count == 0) return ink;
+  const Box& box = ink.extent.box;
   ink.x0 = std::max(0, box.x - 1), ink.y0 = std::max(0, box.y - 1);
   ink.x1 = std::min(w - 1, box.x + box.width), ink.y1 = std::min(h - 1, box.y + box.height);
   const int x0 = ink.x0, y0 = ink.y0, x1 = ink.x1, y1 = ink.y1;
@@ -750,7 +751,7 @@ Segmentation segment(const float* pixels, int width, int height, const ClassifyF
   const bool lone = grouping.groups.size() == 1 && !specks;
   std::optional<Preprocessed> canvas;
   auto whole_canvas = [&]() -> const Preprocessed& {
-    if (!canvas) canvas = preprocess(pixels, width, height);
+    if (!canvas) canvas = preprocess(pixels, width, height, s.inverted, ink.extent);
     return *canvas;
   };
   std::vector<char> settled(grouping.groups.size(), 0);

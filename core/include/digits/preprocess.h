@@ -51,6 +51,9 @@ InkExtent ink_extent(const float* pixels, int width, int height, bool inverted);
 
 // `pixels` is `width` x `height`, row-major, values in [0,1].
 Preprocessed preprocess(const float* pixels, int width, int height);
+// The same, for a caller that already has light_background() and
+// ink_extent() of these pixels (segmentation): the canvas is not scanned again.
+Preprocessed preprocess(const float* pixels, int width, int height, bool inverted, const InkExtent& extent);
 Preprocessed preprocess(const std::uint8_t* pixels, int width, int height);
 
 // Centre of mass (x, y) of a 28x28 image, in pixel units; (13.5, 13.5) is the centre.
