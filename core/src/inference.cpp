@@ -38,6 +38,7 @@ constexpr int kStrip = 8, kBlock = 4;
 // GCC/Clang vector extension: 8 floats the compiler maps to AVX, SSE pairs
 // or scalars, whatever the target has.
 typedef float Vec8 __attribute__((vector_size(32)));
+typedef int Mask8 __attribute__((vector_size(32)));
 
 DIGITS_HOT_LOOP void conv_tiled(const float* in, float* out, const Shape& is, const Shape& os, int k, const float* w,
                                 const float* b, bool relu) {
@@ -63,10 +64,12 @@ DIGITS_HOT_LOOP void conv_tiled(const float* in, float* out, const Shape& is, co
             }
           }
         }
-        const Vec8 acc[kBlock] = {a0, a1, a2, a3};
+        Vec8 acc[kBlock] = {a0, a1, a2, a3};
         for (int c = 0; c < kBlock; ++c) {
-          float* d = out + (o + c) * plane + y * os.width + x;
-          for (int l = 0; l < kStrip; ++l) d[l] = relu ? std::max(acc[c][l], 0.0f) : acc[c][l];
+          // std::max(a, 0.0f) lane by lane as whole vectors (a lane at a time
+          // is a lane extract and a store each in WebAssembly).
+          if (relu) acc[c] = (Vec8)((Mask8)acc[c] & ~(acc[c] < Vec8{}));
+          std::memcpy(out + (o + c) * plane + y * os.width + x, &acc[c], sizeof acc[c]);
         }
       }
     }
