@@ -152,16 +152,43 @@ void winograd_kernels(const float* w, int in_channels, int out_channels, float* 
 // The transforms work on channels-last copies ([y][x][channel]), so one
 // vector holds the same pixel of kLanes channels and every add of the
 // transforms serves kLanes channels at once.
-void to_channels_last(const float* chw, int channels, int pixels, float* hwc) {
-  for (int c = 0; c < channels; ++c) {
-    for (int p = 0; p < pixels; ++p) hwc[p * channels + c] = chw[c * pixels + p];
+// Both are transposes of a channels x pixels matrix, made of 4x4 blocks
+// transposed in registers (shuffles) where both sides divide by 4.
+typedef float Vec4 __attribute__((vector_size(16)));
+
+void transpose_4x4(const float* src, int src_stride, float* dst, int dst_stride) {
+  Vec4 r0, r1, r2, r3;
+  std::memcpy(&r0, src, sizeof r0);
+  std::memcpy(&r1, src + src_stride, sizeof r1);
+  std::memcpy(&r2, src + 2 * src_stride, sizeof r2);
+  std::memcpy(&r3, src + 3 * src_stride, sizeof r3);
+  const Vec4 t0 = __builtin_shufflevector(r0, r1, 0, 4, 1, 5), t1 = __builtin_shufflevector(r0, r1, 2, 6, 3, 7);
+  const Vec4 t2 = __builtin_shufflevector(r2, r3, 0, 4, 1, 5), t3 = __builtin_shufflevector(r2, r3, 2, 6, 3, 7);
+  const Vec4 c0 = __builtin_shufflevector(t0, t2, 0, 1, 4, 5), c1 = __builtin_shufflevector(t0, t2, 2, 3, 6, 7);
+  const Vec4 c2 = __builtin_shufflevector(t1, t3, 0, 1, 4, 5), c3 = __builtin_shufflevector(t1, t3, 2, 3, 6, 7);
+  std::memcpy(dst, &c0, sizeof c0);
+  std::memcpy(dst + dst_stride, &c1, sizeof c1);
+  std::memcpy(dst + 2 * dst_stride, &c2, sizeof c2);
+  std::memcpy(dst + 3 * dst_stride, &c3, sizeof c3);
+}
+
+// Row r of `src` (`rows` x `cols`) becomes column r of `dst`.
+void transpose(const float* src, int rows, int cols, float* dst) {
+  if (rows % 4 == 0 && cols % 4 == 0) {
+    for (int r = 0; r < rows; r += 4) {
+      for (int c = 0; c < cols; c += 4) transpose_4x4(src + r * cols + c, cols, dst + c * rows + r, rows);
+    }
+    return;
+  }
+  for (int r = 0; r < rows; ++r) {
+    for (int c = 0; c < cols; ++c) dst[c * rows + r] = src[r * cols + c];
   }
 }
 
+void to_channels_last(const float* chw, int channels, int pixels, float* hwc) { transpose(chw, channels, pixels, hwc); }
+
 void to_channels_first(const float* hwc, int channels, int pixels, float* chw) {
-  for (int p = 0; p < pixels; ++p) {
-    for (int c = 0; c < channels; ++c) chw[c * pixels + p] = hwc[p * channels + c];
-  }
+  transpose(hwc, pixels, channels, chw);
 }
 
 // (By reference: a vector returned by value would change the ABI between clones.)
