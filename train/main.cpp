@@ -184,6 +184,11 @@ int main(int argc, char** argv) {
       ->add_option("--neighbours", t.neighbour_fraction,
                    "digits cut from touching neighbours per MNIST image (0: none)")
       ->capture_default_str();
+  train_cmd
+      ->add_option("--miscuts", t.miscut_fraction,
+                   "wrongly cut parts of touching numbers per MNIST image, as not-a-digit examples (0: none)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   train_cmd->add_option("--fashion", t.fashion_dir, "Fashion-MNIST folder for negatives (\"\": none)")
       ->capture_default_str();
   train_cmd->add_option("--init", t.init, "start from this weights file instead of random weights");
@@ -268,7 +273,7 @@ int main(int argc, char** argv) {
   unsigned preview_seed = 1;
   auto* preview_cmd =
       app.add_subcommand("preview", "write a mosaic of training inputs (styles, neighbours or negatives) as PNG");
-  preview_cmd->add_option("kind", preview_kind, "styles, neighbours, negatives or negatives-test")
+  preview_cmd->add_option("kind", preview_kind, "styles, neighbours, miscuts, negatives or negatives-test")
       ->capture_default_str();
   preview_cmd->add_option("-o,--output", preview_out, "PNG file to write")->required();
   preview_cmd->add_option("--seed", preview_seed, "random seed")->capture_default_str();

@@ -5,6 +5,7 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <iterator>
 #include <vector>
 
 namespace digits::train {
@@ -162,6 +163,54 @@ void stamp(Canvas& canvas, const Placed& p) {
   }
 }
 
+// Erases the canvas on one side of the straight line through `p`'s ink
+// (slope per row, from the glyph's middle row) that leaves `share` of that
+// ink on the kept side (keep_left: left of the line).
+void cut_share(Canvas& canvas, const Placed& p, float slope, float share, bool keep_left) {
+  const int w = canvas.width, rows = canvas.height;
+  const float mid = p.y + p.glyph->height / 2.0f;
+  const std::vector<int> left_of = ink_left_of(p, w, rows);
+  auto line = [&](int c, int row) { return std::clamp(static_cast<int>(std::lround(c + slope * (row - mid))), 0, w); };
+  long total = 0;
+  for (int row = 0; row < rows; ++row) total += left_of[static_cast<std::size_t>(row) * (w + 1) + w];
+  int best_c = 0;
+  float best = 1e30f;
+  for (int c = p.x - p.glyph->height; c <= p.x + p.glyph->width + p.glyph->height; ++c) {
+    long left = 0;
+    for (int row = p.y; row < std::min(rows, p.y + p.glyph->height); ++row)
+      left += left_of[static_cast<std::size_t>(row) * (w + 1) + line(c, row)];
+    const float kept = static_cast<float>(keep_left ? left : total - left) / std::max(1L, total);
+    if (std::fabs(kept - share) < best) best = std::fabs(kept - share), best_c = c;
+  }
+  for (int row = 0; row < rows; ++row) {
+    const int edge = line(best_c, row);
+    float* px = canvas.pixels.data() + static_cast<std::size_t>(row) * w;
+    if (keep_left) {
+      std::fill(px + edge, px + w, 0.0f);
+    } else {
+      std::fill(px, px + edge, 0.0f);
+    }
+  }
+}
+
+// Whether the ink left on the canvas is one stroke, straight or slanted,
+// like a 1 (nine rows in ten span less than a third of its height): a lone
+// stroke of a digit cut apart reads, rightly, as a 1; it is not taught as
+// "not a digit".
+bool stroke_like(const Canvas& canvas) {
+  std::vector<int> spans;
+  for (int y = 0; y < canvas.height; ++y) {
+    int left = canvas.width, right = -1;
+    for (int x = 0; x < canvas.width; ++x) {
+      if (canvas.pixels[static_cast<std::size_t>(y) * canvas.width + x] > kInk) left = std::min(left, x), right = x;
+    }
+    if (right >= 0) spans.push_back(right - left + 1);
+  }
+  if (spans.empty()) return true;
+  std::sort(spans.begin(), spans.end());
+  return spans[spans.size() * 9 / 10] < static_cast<int>(spans.size()) / 3;
+}
+
 const std::uint8_t* random_digit(const StyleSource& source, std::mt19937& rng, int& label) {
   label = std::uniform_int_distribution<int>(0, kClasses - 1)(rng);
   const std::vector<int>& pool = source.by_class[label];
@@ -201,6 +250,38 @@ bool neighbour_input(const StyleSource& source, std::mt19937& rng, int& label, f
     if (sides[s]) cut(canvas, middle, neighbours[s], s == 0, rng);
   }
   return canvas_input(canvas, out);
+}
+
+bool miscut_input(const StyleSource& source, std::mt19937& rng, float* out) {
+  std::uniform_real_distribution<float> u(0.0f, 1.0f);
+  const float scale = 3.5f + u(rng);
+  int label = 0;
+  const Glyph middle_glyph = glyph(random_digit(source, rng, label), scale);
+  if (middle_glyph.width == 0) return false;
+  const int h = middle_glyph.height;
+  Canvas canvas(middle_glyph.width + 6 * h, 2 * h + 40);
+  const Placed middle{&middle_glyph, 3 * h, h / 2 + 20};
+  stamp(canvas, middle);
+  const float slope = kSlopes[std::uniform_int_distribution<std::size_t>(0, std::size(kSlopes) - 1)(rng)];
+  const int kind = std::uniform_int_distribution<int>(0, 2)(rng);
+  if (kind == 2) {
+    // A narrow digit (a 1) cut lengthwise is still a narrow stroke: a digit.
+    if (middle_glyph.width < 0.45f * h) return false;
+    cut_share(canvas, middle, slope, 0.3f + 0.4f * u(rng), u(rng) < 0.5f);
+    return !stroke_like(canvas) && canvas_input(canvas, out);
+  }
+  const bool left_side = u(rng) < 0.5f;
+  Glyph neighbour_glyph = glyph(random_digit(source, rng, label), scale * (0.85f + 0.3f * u(rng)));
+  if (neighbour_glyph.width == 0) return false;
+  Placed n{&neighbour_glyph, 0, 0};
+  const int bottom = middle.y + h + static_cast<int>(std::lround(0.06f * h * (2 * u(rng) - 1)));
+  n.y = std::clamp(bottom - neighbour_glyph.height, 0, canvas.height - neighbour_glyph.height);
+  // Touching, overlapping or just apart: what a missed cut joins.
+  const int gap = static_cast<int>(std::lround(h * (kMinGap + (0.15f - kMinGap) * u(rng))));
+  n.x = std::clamp(place(middle, n, gap, left_side), 0, canvas.width - neighbour_glyph.width);
+  stamp(canvas, n);
+  if (kind == 1) cut_share(canvas, n, slope, 0.3f + 0.45f * u(rng), !left_side);
+  return !stroke_like(canvas) && canvas_input(canvas, out);
 }
 
 }  // namespace digits::train

@@ -20,4 +20,13 @@ namespace digits::train {
 // canvas blank (the caller draws another).
 bool neighbour_input(const StyleSource& source, std::mt19937& rng, int& label, float* out);
 
+// What segmentation must learn to refuse: a part of a touching number cut
+// wrongly, as the network's 28x28 input in `out` (a "not a digit" example,
+// trained towards a uniform output). One of
+//   two digits left whole together (a cut missed),
+//   a digit with a large share (30-75%) of its neighbour's ink (a cut too far),
+//   a share (30-70%) of a digit wide enough to be cut (a cut through it).
+// Returns false when the cut left the canvas blank (the caller draws another).
+bool miscut_input(const StyleSource& source, std::mt19937& rng, float* out);
+
 }  // namespace digits::train

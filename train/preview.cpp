@@ -27,7 +27,7 @@ int write_preview(const std::string& kind, const std::string& data_dir, const st
   Dataset mnist;
   StyleSource styles;
   std::unique_ptr<NegativeSource> negatives;
-  if (kind == "styles" || kind == "neighbours") {
+  if (kind == "styles" || kind == "neighbours" || kind == "miscuts") {
     mnist = load_mnist(data_dir, "train");
     std::vector<int> all(static_cast<std::size_t>(mnist.images.count));
     std::iota(all.begin(), all.end(), 0);
@@ -36,7 +36,7 @@ int write_preview(const std::string& kind, const std::string& data_dir, const st
     negatives =
         std::make_unique<NegativeSource>(kind == "negatives" ? NegativeSplit::Train : NegativeSplit::Test, fashion_dir);
   } else {
-    throw Error("preview: unknown kind '" + kind + "' (styles, neighbours, negatives, negatives-test)");
+    throw Error("preview: unknown kind '" + kind + "' (styles, neighbours, miscuts, negatives, negatives-test)");
   }
   std::mt19937 rng(seed);
   std::vector<float> image(kImageSize);
@@ -44,6 +44,7 @@ int write_preview(const std::string& kind, const std::string& data_dir, const st
     int label = 0;
     const bool ok = negatives              ? negatives->input(rng, image.data())
                     : kind == "neighbours" ? neighbour_input(styles, rng, label, image.data())
+                    : kind == "miscuts"    ? miscut_input(styles, rng, image.data())
                                            : style_input(cell % kGrid % kClasses, rng, styles, image.data());
     if (!ok) continue;
     const int ox = (cell % kGrid) * kCell + 1, oy = (cell / kGrid) * kCell + 1;

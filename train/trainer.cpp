@@ -54,6 +54,7 @@ std::string fingerprint(const TrainOptions& o) {
   if (o.average > 0) os << " average=" << o.average;
   if (o.mnist_augment < 1) os << " mnist_augment=" << o.mnist_augment;
   if (o.neighbour_fraction > 0) os << " neighbours=" << o.neighbour_fraction;
+  if (o.miscut_fraction > 0) os << " miscuts=" << o.miscut_fraction;
   if (!o.init.empty()) os << " init=" << std::filesystem::path(o.init).filename().string();
   return os.str();
 }
@@ -122,7 +123,7 @@ Split split_data(const Dataset& data, const TrainOptions& o) {
 }
 
 // An epoch's items: MNIST training images by index, and the synthetic ones.
-constexpr int kStyleItem = -1, kNegativeItem = -2, kNeighbourItem = -3;
+constexpr int kStyleItem = -1, kNegativeItem = -2, kNeighbourItem = -3, kMiscutItem = -4;
 
 namespace {
 
@@ -133,6 +134,7 @@ std::vector<int> epoch_order(const std::vector<int>& train, const TrainOptions& 
   order.insert(order.end(), static_cast<std::size_t>(std::lround(o.style_fraction * train.size())), kStyleItem);
   order.insert(order.end(), static_cast<std::size_t>(std::lround(o.negative_fraction * train.size())), kNegativeItem);
   order.insert(order.end(), static_cast<std::size_t>(std::lround(o.neighbour_fraction * train.size())), kNeighbourItem);
+  order.insert(order.end(), static_cast<std::size_t>(std::lround(o.miscut_fraction * train.size())), kMiscutItem);
   std::shuffle(order.begin(), order.end(), rng);
   return order;
 }
@@ -203,6 +205,10 @@ void prepare_chunk(const Dataset& data, const Synthetic& synthetic, const std::v
         while (!neighbour_input(synthetic.styles, rng, label, raw.data())) {
         }
         target[label] = 1.0f;
+      } else if (index == kMiscutItem) {
+        while (!miscut_input(synthetic.styles, rng, raw.data())) {
+        }
+        target.assign(kClasses, 1.0f / kClasses);
       } else {
         while (!synthetic.negatives->input(rng, raw.data())) {
         }

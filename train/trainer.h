@@ -37,6 +37,10 @@ struct TrainOptions {
   // Digits cut out of touching numbers (train/neighbours.h), as a fraction
   // of the MNIST training images; 0 turns them off.
   float neighbour_fraction = 0.0f;
+  // Parts of touching numbers cut wrongly (train/neighbours.h), trained
+  // towards a uniform output like the negatives, as a fraction of the MNIST
+  // training images; 0 turns them off.
+  float miscut_fraction = 0.0f;
   std::string fashion_dir;  // Fashion-MNIST IDX folder for negatives ("" = none)
   std::string init;         // start from this weights file instead of random weights
   int validation = 5000;    // images held out of the training set

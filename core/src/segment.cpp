@@ -334,11 +334,13 @@ constexpr float kSeamTurn = 0.02f;  // cost of a sideways step, in ink pixels: s
 // ordinary digit drawn, to find the rare narrow pair (a 1 against a 3).
 constexpr float kSettledAspect = 1.0f;
 constexpr float kSettledConfidence = 0.9f;
-constexpr float kMinCutSide = 0.08f;   // a seam leaves at least this (x H) of the group on each side
-constexpr float kSeamSpacing = 0.05f;  // seams closer than this (x H, on average) are one
-constexpr float kSameSplit = 0.03f;    // seams that split the group's ink within this fraction alike are one
-constexpr float kMaxStrokes = 3.5f;    // a seam through more ink than this many stroke widths is no cut
-constexpr float kSeamsPerHeight = 6;   // at most this many seams per H of a group's width (the cheapest of each slot)
+constexpr float kMinCutSide = 0.08f;       // a seam leaves at least this (x H) of the group on each side
+constexpr float kSeamSpacing = 0.05f;      // seams closer than this (x H, on average) are one
+constexpr float kSameSplit = 0.03f;        // seams that split the group's ink within this fraction alike are one
+constexpr float kMaxStrokes = 3.5f;        // a seam through more ink than this many stroke widths is no cut
+constexpr float kSeamsPerHeight = 6;       // slots per H of a group's width ...
+constexpr int kSeamsPerSlot = 2;           // ... each keeping its this many cheapest seams
+constexpr float kSecondSeamsWidth = 1.2f;  // in a group wider than this x H (else one per slot)
 
 // One side of a boundary: ink of groups before `group` lies left of it; with
 // `cut`, so does the ink of `group` itself left of the seam (x < seam[y - y0]).
@@ -348,10 +350,11 @@ struct Boundary {
   bool forced = false;    // no digit spans it (a wide gap, or the ends)
   std::vector<int> seam;  // per row of the group, from its y0
   int y0 = 0;
-  float x = 0;        // the seam's mean column
-  float strokes = 0;  // ink it crosses, in stroke widths
-  float narrow = 0;   // 0..1: how much its group looks like one digit (as wide as a digit, not several)
-  long left_ink = 0;  // the group's ink pixels left of it
+  float x = 0;          // the seam's mean column
+  float strokes = 0;    // ink it crosses, in stroke widths
+  float narrow = 0;     // 0..1: how much its group looks like one digit (as wide as a digit, not several)
+  bool second = false;  // its slot's second seam
+  long left_ink = 0;    // the group's ink pixels left of it
   // Rows past the seam's ends (a group's faint edge pixels lie outside its
   // core ink's rows) take the nearest row's column.
   bool left(int g, int px, int py) const {
@@ -482,19 +485,23 @@ std::vector<Boundary> seams(const Ink& ink, const Grouping& grouping, int g) {
     }
   }
   std::stable_sort(all.begin(), all.end(), [](const Boundary& a, const Boundary& b) { return a.strokes < b.strokes; });
-  // The cheapest seam of each slot across the group, so that a junction
-  // through more ink still gets its seam next to cheap ones elsewhere.
+  // The cheapest seams of each slot across the group, so that a junction
+  // through more ink still gets its seam next to cheap ones elsewhere; two
+  // per slot, as the seam that separates two digits often costs as much as
+  // one through a digit beside it (a 7's bar ending in a 1's stem). Only in
+  // groups wide enough to be several digits: every seam is one more chance
+  // for the strokes of a letter to be read as digits.
   const float slot = h / kSeamsPerHeight;
   std::vector<Boundary> kept;
-  std::vector<char> taken(static_cast<std::size_t>(group.width() / slot) + 2, 0);
+  std::vector<int> taken(static_cast<std::size_t>(group.width() / slot) + 2, 0);
   for (Boundary& b : all) {
-    char& t = taken[static_cast<std::size_t>((b.x - group.x0) / slot)];
-    if (t) continue;
+    int& t = taken[static_cast<std::size_t>((b.x - group.x0) / slot)];
+    if (t == (group.width() > kSecondSeamsWidth * h ? kSeamsPerSlot : 1)) continue;
     const bool same = std::any_of(kept.begin(), kept.end(), [&](const Boundary& k) {
       return std::labs(k.left_ink - b.left_ink) < kSameSplit * total || std::fabs(k.x - b.x) < kSeamSpacing * h;
     });
     if (same) continue;
-    t = 1;
+    b.second = t++ > 0;
     kept.push_back(std::move(b));
   }
   const float aspect = group.width() / h;
@@ -528,11 +535,13 @@ std::vector<Boundary> boundaries(const Ink& ink, const Grouping& grouping, const
 // [SECTION] Parts: the ink between two boundaries and its score
 // =============================================================================
 
-constexpr float kMaxPartWidth = 1.3f;   // no digit cut from touching ink is wider than this x H
-constexpr float kMinPartHeight = 0.3f;  // nor lower than this x H
-constexpr int kMaxPrimitives = 5;       // a digit spans at most this many boundaries' intervals
-constexpr int kMaxCalls = 200;          // classifier calls per drawing, whatever it holds
-constexpr float kSureCut = 0.9f;        // a part cut from what is no digit as a whole reads at least this surely
+constexpr float kMaxPartWidth = 1.3f;     // no digit cut from touching ink is wider than this x H
+constexpr float kMinPartHeight = 0.3f;    // nor lower than this x H
+constexpr int kMaxPrimitives = 12;        // a digit spans at most this many boundaries' intervals (seams: 12 per H)
+constexpr int kMaxCalls = 200;            // classifier calls per drawing, whatever it holds
+constexpr float kSureCut = 0.9f;          // a part cut from what is no digit as a whole reads at least this surely,
+constexpr float kSureSecondCut = 0.995f;  // this surely when cut at a slot's second seam
+constexpr float kSecondCut = 0.9f;        // any part cut at a slot's second seam reads at least this surely
 
 // The score of a reading is the sum over its digits of
 //   log(confidence) + kDigitScoreWeight log(digit score)   what the classifier says
@@ -544,6 +553,7 @@ constexpr float kSureCut = 0.9f;        // a part cut from what is no digit as a
 constexpr float kDigitScoreWeight = 1.0f;
 constexpr float kWidestAspect = 0.8f;
 constexpr float kAspectWeight = 3.0f;
+constexpr float kLoneAspectRelief = 0.5f;  // (half of it for the drawing's only group, read whole)
 constexpr float kLowest = 0.55f;
 constexpr float kLowWeight = 4.0f;
 constexpr float kCutWeight = 0.5f;
@@ -670,7 +680,16 @@ void read_run(const Ink& ink, const Grouping& grouping, const std::vector<Bounda
         ++calls;
         const PartReading rd = classify(made.input.image);
         made.score = part_score(rd, made.input.ink, bb, h);
-        if (sure_only && (!rd.is_digit || rd.confidence < kSureCut)) made.valid = false;
+        // The one group of a drawing, read whole, is a digit clipped by the
+        // canvas's edge as often as a pair: its width costs it half as much.
+        if (as_drawn(a, b) && grouping.groups.size() == 1) {
+          const float aspect = static_cast<float>(made.input.ink.width) / made.input.ink.height;
+          made.score += kLoneAspectRelief * kAspectWeight * std::max(0.0f, aspect - kWidestAspect);
+        }
+        // A slot's second seam is a weaker candidate: its parts must read surely.
+        const bool second = ba.second || bb.second;
+        if (second && rd.confidence < kSecondCut) made.valid = false;
+        if (sure_only && (!rd.is_digit || rd.confidence < (second ? kSureSecondCut : kSureCut))) made.valid = false;
         if (trace) trace->parts.push_back({made.input.ink, rd.label, rd.confidence, made.score, false});
       } else {
         made.valid = as_drawn(a, b);  // out of budget: only the groups as drawn

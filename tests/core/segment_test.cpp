@@ -273,6 +273,33 @@ TEST_CASE("touching pairs are cut into their two digits", "[core][segment]") {
   CHECK(right >= 4);
 }
 
+// Pairs whose ink overlaps (one digit slid a tenth of its width into the
+// other after they first touch): where a seam must cut through strokes that
+// cross, and the pieces of several cuts make up one digit.
+TEST_CASE("overlapping pairs are cut into their two digits", "[core][segment]") {
+  const Dataset& test = mnist_test();
+  int right = 0;
+  std::string report;
+  for (int pair = 0; pair < 12; ++pair) {
+    const int a = 2 * pair + 100, b = 2 * pair + 101;
+    Canvas c(500, 250);
+    c.mnist(test.images.image(a), 40, 40, 6);
+    int x = 300;
+    for (; x > 40; --x) {
+      Canvas trial = c;
+      trial.mnist(test.images.image(b), x, 40, 6);
+      if (one_piece(trial)) break;
+    }
+    c.mnist(test.images.image(b), x - 8, 40, 6);
+    const std::string truth = {static_cast<char>('0' + test.labels[a]), static_cast<char>('0' + test.labels[b])};
+    const Reading r = recognizer().recognize(c.pixels.data(), c.width, c.height);
+    report += truth + "->" + r.number + " ";
+    if (r.number == truth) ++right;
+  }
+  INFO(report);
+  CHECK(right >= 7);  // 7 of 12 (one seam per slot and 5 intervals per digit: 6)
+}
+
 // The page test's non-digits (tests/web/page.mjs), drawn the same way on the
 // page's 560x280 canvas with its default brush: wider than a digit, they must
 // not be cut into digit-like pieces.

@@ -63,3 +63,29 @@ TEST_CASE("a digit cut from its neighbours still reads as itself", "[neighbours]
   INFO(read << " of " << made << " read as their label");
   CHECK(read >= 0.8 * made);
 }
+
+TEST_CASE("wrongly cut parts are seeded, mostly drawn, and never a lone stroke", "[neighbours]") {
+  std::array<float, kImageSize> a{}, b{};
+  std::mt19937 r1(5), r2(5);
+  bool made_a = false, made_b = false;
+  while (!made_a) made_a = miscut_input(source(), r1, a.data());
+  while (!made_b) made_b = miscut_input(source(), r2, b.data());
+  CHECK(a == b);
+
+  std::mt19937 rng(17);
+  int made = 0, narrow = 0;
+  for (int i = 0; i < 300; ++i) {
+    std::array<float, kImageSize> image{};
+    if (!miscut_input(source(), rng, image.data())) continue;
+    ++made;
+    // The ink's width in the 28x28 input: a lone stroke (a 1) is a few pixels wide.
+    int x0 = kImageSide, x1 = -1;
+    for (int p = 0; p < kImageSize; ++p) {
+      if (image[p] > 0.2f) x0 = std::min(x0, p % kImageSide), x1 = std::max(x1, p % kImageSide);
+    }
+    narrow += x1 - x0 + 1 < 6;
+  }
+  CHECK(made >= 150);
+  INFO(narrow << " of " << made << " as narrow as a 1");
+  CHECK(narrow == 0);
+}
