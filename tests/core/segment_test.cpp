@@ -243,59 +243,53 @@ TEST_CASE("digits that nearly touch are read apart") {
   CHECK(right >= 7);
 }
 
-// Known gap: MNIST pairs slid into each other overlap heavily. Seam
-// segmentation once cut two of these eight (31 and 42); since a group that is
-// no digit as a whole may be cut into sure digits, and the aspect prior starts
-// at 0.8, five (31 72 21 42 35), which this guards with a margin of one.
-TEST_CASE("touching pairs are cut into their two digits", "[core][segment]") {
+// MNIST test pairs (a, a + 1), (a + 2, a + 3), ... at 6x: the second digit
+// slid left until its ink joins the first, then `overlap` pixels further.
+// How many of `pairs` read exactly, and what each read.
+namespace {
+
+int read_pairs(int first, int pairs, int overlap, std::string& report) {
   const Dataset& test = mnist_test();
   int right = 0;
-  std::string report;
-  for (int pair = 0; pair < 8; ++pair) {
-    const int a = 2 * pair + 30, b = 2 * pair + 31;
+  for (int pair = 0; pair < pairs; ++pair) {
+    const int a = 2 * pair + first, b = a + 1;
     Canvas c(500, 250);
     c.mnist(test.images.image(a), 40, 40, 6);
-    // Slide the second digit left until its ink joins the first.
     int x = 300;
     for (; x > 40; --x) {
       Canvas trial = c;
       trial.mnist(test.images.image(b), x, 40, 6);
       if (one_piece(trial)) break;
     }
-    c.mnist(test.images.image(b), x - 4, 40, 6);
+    c.mnist(test.images.image(b), x - overlap, 40, 6);
     REQUIRE(one_piece(c));
     const std::string truth = {static_cast<char>('0' + test.labels[a]), static_cast<char>('0' + test.labels[b])};
     const Reading r = recognizer().recognize(c.pixels.data(), c.width, c.height);
     report += truth + "->" + r.number + " ";
     if (r.number == truth) ++right;
   }
+  return right;
+}
+
+}  // namespace
+
+// Known gap: MNIST pairs slid into each other overlap heavily. Seam
+// segmentation once cut two of these eight (31 and 42); since a group that is
+// no digit as a whole may be cut into sure digits, and the aspect prior starts
+// at 0.8, five (31 72 21 42 35), which this guards with a margin of one.
+TEST_CASE("touching pairs are cut into their two digits", "[core][segment]") {
+  std::string report;
+  const int right = read_pairs(30, 8, 4, report);
   INFO(report);
   CHECK(right >= 4);
 }
 
-// Pairs whose ink overlaps (one digit slid a tenth of its width into the
+// Pairs whose ink overlaps (one digit slid a twentieth of its height into the
 // other after they first touch): where a seam must cut through strokes that
 // cross, and the pieces of several cuts make up one digit.
 TEST_CASE("overlapping pairs are cut into their two digits", "[core][segment]") {
-  const Dataset& test = mnist_test();
-  int right = 0;
   std::string report;
-  for (int pair = 0; pair < 12; ++pair) {
-    const int a = 2 * pair + 100, b = 2 * pair + 101;
-    Canvas c(500, 250);
-    c.mnist(test.images.image(a), 40, 40, 6);
-    int x = 300;
-    for (; x > 40; --x) {
-      Canvas trial = c;
-      trial.mnist(test.images.image(b), x, 40, 6);
-      if (one_piece(trial)) break;
-    }
-    c.mnist(test.images.image(b), x - 8, 40, 6);
-    const std::string truth = {static_cast<char>('0' + test.labels[a]), static_cast<char>('0' + test.labels[b])};
-    const Reading r = recognizer().recognize(c.pixels.data(), c.width, c.height);
-    report += truth + "->" + r.number + " ";
-    if (r.number == truth) ++right;
-  }
+  const int right = read_pairs(100, 12, 8, report);
   INFO(report);
   CHECK(right >= 7);  // 7 of 12 (one seam per slot and 5 intervals per digit: 6)
 }
