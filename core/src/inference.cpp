@@ -103,7 +103,7 @@ DIGITS_HOT_LOOP void conv_plain(const float* in, float* out, const Shape& is, co
   }
 }
 
-// ---- Winograd F(2x2, 3x3) ----
+// ---- Winograd F(2x2, 3x3) and F(4x4, 3x3) ----
 // A 3x3 convolution computed per 2x2 block of outputs from a 4x4 block of
 // inputs with 16 multiplies per input/output channel pair instead of 36
 // (Lavin & Gray, "Fast Algorithms for Convolutional Neural Networks", 2015):
@@ -113,6 +113,12 @@ DIGITS_HOT_LOOP void conv_plain(const float* in, float* out, const Shape& is, co
 // products, and the output transform (A^T m A) adds bias and ReLU. Every
 // transform uses only 0, +-1 and +-1/2, so the result matches the direct
 // convolution to float rounding.
+// Where the output's sides divide by 4, F(4x4, 3x3) makes each 4x4 block of
+// outputs from a 6x6 block of inputs with 36 multiplies instead of 144: the
+// products (most of the work) shrink by 44%. Its transforms use 4, 5, 8 and
+// the kernel's 1/6, 1/12, 1/24 (made in double), so its rounding differs
+// from the direct convolution's by a few float ulps of the layer's range
+// (tests/core/kernels_test.cpp holds every layer to 1e-5 of it).
 
 // The matrix products run on the widest vector the target has: 8 floats
 // (AVX2 on x86, two SSE registers in the fallback), 4 in WebAssembly, whose
@@ -123,9 +129,10 @@ typedef float VecW __attribute__((vector_size(16)));
 typedef float VecW __attribute__((vector_size(32)));
 #endif
 constexpr int kLanes = static_cast<int>(sizeof(VecW) / sizeof(float));
-constexpr int kTileBlock = 4;          // 2x2 output tiles per micro-kernel step
-constexpr int kOutBlock = 2 * kLanes;  // output channels per micro-kernel step
-constexpr int kWinogradElements = 16;  // 4x4 transformed values per tile
+constexpr int kTileBlock = 4;           // 2x2 output tiles per micro-kernel step
+constexpr int kOutBlock = 2 * kLanes;   // output channels per micro-kernel step
+constexpr int kWinogradElements = 16;   // 4x4 transformed values per F(2x2, 3x3) tile
+constexpr int kWinograd4Elements = 36;  // 6x6 per F(4x4, 3x3) tile
 
 // G g G^T for every (output, input) channel pair, stored [element][in][out]
 // so the matrix product reads output channels contiguously.
@@ -144,6 +151,33 @@ void winograd_kernels(const float* w, int in_channels, int out_channels, float* 
         const float row[4] = {t[r][0], 0.5f * (t[r][0] + t[r][1] + t[r][2]), 0.5f * (t[r][0] - t[r][1] + t[r][2]),
                               t[r][2]};
         for (int c = 0; c < 4; ++c) u[((r * 4 + c) * in_channels + i) * out_channels + o] = row[c];
+      }
+    }
+  }
+}
+
+// G g G^T of F(4x4, 3x3) (6x6 per channel pair, same layout), in double.
+void winograd4_kernels(const float* w, int in_channels, int out_channels, float* u) {
+  auto g_times = [](const double* g, int stride, double* h) {  // G (6x3) times a column of 3
+    const double g0 = g[0], g1 = g[stride], g2 = g[2 * stride];
+    h[0] = g0 / 4;
+    h[1] = -(g0 + g1 + g2) / 6;
+    h[2] = -(g0 - g1 + g2) / 6;
+    h[3] = g0 / 24 + g1 / 12 + g2 / 6;
+    h[4] = g0 / 24 - g1 / 12 + g2 / 6;
+    h[5] = g2;
+  };
+  for (int o = 0; o < out_channels; ++o) {
+    for (int i = 0; i < in_channels; ++i) {
+      double g[9], t[6][3], h[6];
+      for (int j = 0; j < 9; ++j) g[j] = w[(o * in_channels + i) * 9 + j];
+      for (int c = 0; c < 3; ++c) {
+        g_times(g + c, 3, h);
+        for (int r = 0; r < 6; ++r) t[r][c] = h[r];
+      }
+      for (int r = 0; r < 6; ++r) {
+        g_times(t[r], 1, h);
+        for (int c = 0; c < 6; ++c) u[((r * 6 + c) * in_channels + i) * out_channels + o] = static_cast<float>(h[c]);
       }
     }
   }
@@ -230,12 +264,49 @@ DIGITS_HOT_LOOP void winograd_inputs(const float* hwc, const Shape& is, int tile
   }
 }
 
-// For each of the 16 elements: m[tile][out] = sum over in of v[tile][in] * u[in][out].
+// B^T x of F(4x4, 3x3) for six vectors.
+void winograd4_input_row(const VecW* x, VecW* y) {
+  const VecW four = VecW{} + 4.0f, five = VecW{} + 5.0f, two = VecW{} + 2.0f;
+  y[0] = four * x[0] - five * x[2] + x[4];
+  y[1] = x[3] + x[4] - four * (x[1] + x[2]);
+  y[2] = four * (x[1] - x[2]) - x[3] + x[4];
+  y[3] = two * (x[3] - x[1]) - x[2] + x[4];
+  y[4] = two * (x[1] - x[3]) - x[2] + x[4];
+  y[5] = four * x[1] - five * x[3] + x[5];
+}
+
+// B^T d B of every 6x6 input block (stride 4), stored [element][tile][in].
+DIGITS_HOT_LOOP void winograd4_inputs(const float* hwc, const Shape& is, int tiles_x, int tiles_y, int tile_stride,
+                                      float* v) {
+  const int channels = is.channels, row = is.width * channels, element_stride = tile_stride * channels;
+  for (int ty = 0; ty < tiles_y; ++ty) {
+    for (int tx = 0; tx < tiles_x; ++tx) {
+      const float* src = hwc + 4 * ty * row + 4 * tx * channels;
+      float* dst = v + (ty * tiles_x + tx) * channels;
+      for (int i = 0; i < channels; i += kLanes) {
+        VecW t[6][6];  // B^T d, column by column
+        for (int c = 0; c < 6; ++c) {
+          VecW d[6];
+          for (int r = 0; r < 6; ++r) load(d[r], src + r * row + c * channels + i);
+          winograd4_input_row(d, t[c]);
+        }
+        for (int r = 0; r < 6; ++r) {
+          VecW d[6], e[6];
+          for (int c = 0; c < 6; ++c) d[c] = t[c][r];
+          winograd4_input_row(d, e);
+          for (int c = 0; c < 6; ++c) store(dst + (r * 6 + c) * element_stride + i, e[c]);
+        }
+      }
+    }
+  }
+}
+
+// For each element: m[tile][out] = sum over in of v[tile][in] * u[in][out].
 // 4 tiles x 2 vectors of output channels accumulate in registers; one
 // broadcast input feeds 2 multiply-adds, one loaded weight vector 4.
-DIGITS_HOT_LOOP void winograd_products(const float* v, const float* u, float* m, int tiles, int in_channels,
-                                       int out_channels) {
-  for (int e = 0; e < kWinogradElements; ++e) {
+DIGITS_HOT_LOOP void winograd_products(const float* v, const float* u, float* m, int elements, int tiles,
+                                       int in_channels, int out_channels) {
+  for (int e = 0; e < elements; ++e) {
     const float* ve = v + e * tiles * in_channels;
     const float* ue = u + e * in_channels * out_channels;
     float* me = m + e * tiles * out_channels;
@@ -292,6 +363,50 @@ DIGITS_HOT_LOOP void winograd_outputs(const float* m, const Shape& os, int tiles
           }
           store(dst + r * row + o, y0);
           store(dst + r * row + channels + o, y1);
+        }
+      }
+    }
+  }
+}
+
+// A^T x of F(4x4, 3x3) for six vectors.
+void winograd4_output_row(const VecW* x, VecW* y) {
+  const VecW two = VecW{} + 2.0f, four = VecW{} + 4.0f, eight = VecW{} + 8.0f;
+  const VecW sum12 = x[1] + x[2], diff12 = x[1] - x[2], sum34 = x[3] + x[4], diff34 = x[3] - x[4];
+  y[0] = x[0] + sum12 + sum34;
+  y[1] = diff12 + two * diff34;
+  y[2] = sum12 + four * sum34;
+  y[3] = diff12 + eight * diff34 + x[5];
+}
+
+// A^T m A of F(4x4, 3x3) for every tile and output channel, plus bias and
+// ReLU, into a channels-last output.
+DIGITS_HOT_LOOP void winograd4_outputs(const float* m, const Shape& os, int tiles_x, int tiles_y, int tile_stride,
+                                       const float* b, bool relu, float* hwc) {
+  typedef int VecI __attribute__((vector_size(sizeof(VecW))));
+  const int channels = os.channels, row = os.width * channels, element_stride = tile_stride * channels;
+  for (int ty = 0; ty < tiles_y; ++ty) {
+    for (int tx = 0; tx < tiles_x; ++tx) {
+      const float* src = m + (ty * tiles_x + tx) * channels;
+      float* dst = hwc + 4 * ty * row + 4 * tx * channels;
+      for (int o = 0; o < channels; o += kLanes) {
+        VecW s[6][4];  // A^T m, column by column
+        for (int c = 0; c < 6; ++c) {
+          VecW x[6];
+          for (int r = 0; r < 6; ++r) load(x[r], src + (r * 6 + c) * element_stride + o);
+          winograd4_output_row(x, s[c]);
+        }
+        VecW bias;
+        load(bias, b + o);
+        for (int r = 0; r < 4; ++r) {
+          VecW x[6], y[4];
+          for (int c = 0; c < 6; ++c) x[c] = s[c][r];
+          winograd4_output_row(x, y);
+          for (int c = 0; c < 4; ++c) {
+            VecW out = bias + y[c];
+            if (relu) out = (VecW)((VecI)out & (VecI)(out > VecW{}));
+            store(dst + r * row + c * channels + o, out);
+          }
         }
       }
     }
@@ -475,14 +590,16 @@ Network::Network(const Model& model) {
                           l.in.channels % kLanes == 0 && l.out.channels % kOutBlock == 0;
     if (!winograd) continue;
     FastConv& f = fast_[i];
-    f.tiles_x = l.out.width / 2;
-    f.tiles_y = l.out.height / 2;
+    f.tile = l.out.width % 4 == 0 && l.out.height % 4 == 0 ? 4 : 2;
+    const std::size_t elements = f.tile == 4 ? kWinograd4Elements : kWinogradElements;
+    f.tiles_x = l.out.width / f.tile;
+    f.tiles_y = l.out.height / f.tile;
     f.tile_stride = (f.tiles_x * f.tiles_y + kTileBlock - 1) / kTileBlock * kTileBlock;
-    f.kernels.resize(static_cast<std::size_t>(kWinogradElements) * l.in.channels * l.out.channels);
-    winograd_kernels(l.weights.data(), l.in.channels, l.out.channels, f.kernels.data());
+    f.kernels.resize(elements * l.in.channels * l.out.channels);
+    make_kernels(l, f);
     f.source = l.weights;
-    scratch = std::max(scratch, static_cast<std::size_t>(kWinogradElements) * f.tile_stride * l.in.channels);
-    products = std::max(products, static_cast<std::size_t>(kWinogradElements) * f.tile_stride * l.out.channels);
+    scratch = std::max(scratch, elements * f.tile_stride * l.in.channels);
+    products = std::max(products, elements * f.tile_stride * l.out.channels);
   }
   scratch_.assign(scratch, 0.0f);
   products_.assign(products, 0.0f);
@@ -533,6 +650,13 @@ Probabilities Network::predict(const float* image) {
   return p;
 }
 
+void Network::make_kernels(const Layer& l, FastConv& fast) {
+  if (fast.tile == 4)
+    winograd4_kernels(l.weights.data(), l.in.channels, l.out.channels, fast.kernels.data());
+  else
+    winograd_kernels(l.weights.data(), l.in.channels, l.out.channels, fast.kernels.data());
+}
+
 void Network::convolve(Layer& l, FastConv& fast, const float* in) {
   if (fast.kernels.empty()) {
     conv_forward(in, l.output.data(), l.in, l.out, l.kernel, l.weights.data(), l.bias.data(), l.relu);
@@ -540,7 +664,7 @@ void Network::convolve(Layer& l, FastConv& fast, const float* in) {
     return;
   }
   if (weights_may_change_ && fast.source != l.weights) {  // fine-tuned since the kernels were made
-    winograd_kernels(l.weights.data(), l.in.channels, l.out.channels, fast.kernels.data());
+    make_kernels(l, fast);
     fast.source = l.weights;
   }
   // The previous layer's output may still be at hand channels-last (conv3 -> conv4).
@@ -550,11 +674,20 @@ void Network::convolve(Layer& l, FastConv& fast, const float* in) {
     to_channels_last(in, l.in.channels, l.in.width * l.in.height, channels_last_[0].data());
   }
   const int target = 1 - source;
-  winograd_inputs(channels_last_[source].data(), l.in, fast.tiles_x, fast.tiles_y, fast.tile_stride, scratch_.data());
-  winograd_products(scratch_.data(), fast.kernels.data(), products_.data(), fast.tile_stride, l.in.channels,
-                    l.out.channels);
-  winograd_outputs(products_.data(), l.out, fast.tiles_x, fast.tiles_y, fast.tile_stride, l.bias.data(), l.relu,
-                   channels_last_[target].data());
+  if (fast.tile == 4) {
+    winograd4_inputs(channels_last_[source].data(), l.in, fast.tiles_x, fast.tiles_y, fast.tile_stride,
+                     scratch_.data());
+    winograd_products(scratch_.data(), fast.kernels.data(), products_.data(), kWinograd4Elements, fast.tile_stride,
+                      l.in.channels, l.out.channels);
+    winograd4_outputs(products_.data(), l.out, fast.tiles_x, fast.tiles_y, fast.tile_stride, l.bias.data(), l.relu,
+                      channels_last_[target].data());
+  } else {
+    winograd_inputs(channels_last_[source].data(), l.in, fast.tiles_x, fast.tiles_y, fast.tile_stride, scratch_.data());
+    winograd_products(scratch_.data(), fast.kernels.data(), products_.data(), kWinogradElements, fast.tile_stride,
+                      l.in.channels, l.out.channels);
+    winograd_outputs(products_.data(), l.out, fast.tiles_x, fast.tiles_y, fast.tile_stride, l.bias.data(), l.relu,
+                     channels_last_[target].data());
+  }
   to_channels_first(channels_last_[target].data(), l.out.channels, l.out.width * l.out.height, l.output.data());
   channels_last_output_ = target;
 }

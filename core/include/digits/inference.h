@@ -69,12 +69,15 @@ class Network {
   std::vector<std::vector<float>> to_tensors() const;
 
  private:
-  // A 3x3 convolution with enough channels runs as Winograd F(2x2, 3x3)
-  // (see inference.cpp); its kernels are transformed once from `source`.
+  // A 3x3 convolution with enough channels runs as Winograd F(2x2, 3x3), or
+  // F(4x4, 3x3) where its output's sides divide by 4 (see inference.cpp);
+  // its kernels are transformed once from `source`.
   struct FastConv {
     std::vector<float> kernels, source;  // empty: direct convolution
+    int tile = 2;                        // output tile side: 2 or 4
     int tiles_x = 0, tiles_y = 0, tile_stride = 0;
   };
+  static void make_kernels(const Layer& l, FastConv& fast);
   void convolve(Layer& l, FastConv& fast, const float* in);
 
   std::vector<Layer> layers_;
