@@ -31,7 +31,8 @@ class DigitScorer {
 
  private:
   int features_ = 0;
-  std::vector<float> whitening_, whitened_means_, scratch_;
+  std::vector<float> whitening_;  // transposed: [k][r]
+  std::vector<float> whitened_means_, scratch_;
   std::array<float, 3> weights_{};
   float threshold_ = 0.5f;
 };
