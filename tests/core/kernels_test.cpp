@@ -1,5 +1,6 @@
-// The fast kernels of core's forward pass (Winograd F(2x2, 3x3) for the
-// convolutions with enough channels, direct tiles for the first, pooling
+// The fast kernels of core's forward pass (Winograd F(4x4, 3x3) for the
+// convolutions with enough channels whose output sides divide by 4, F(2x2, 3x3)
+// for the others, direct tiles for the first, pooling
 // straight from a convolution's channels-last output) against a plain
 // convolution and a plain max pool, layer by layer: every named output the panels, saliency
 // and fine-tuning read must be what the layer's weights say, also after
