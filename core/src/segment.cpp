@@ -184,9 +184,10 @@ Ink find_ink(const float* pixels, int w, int h, bool inverted) {
 // each read surely as a digit, the rest not as a 1 (an N or a W is not 11).
 constexpr float kStemPiece = 0.6f;       // pieces at least this x H tall ...
 constexpr float kStemAspect = 0.45f;     // ... and this x their own height wide
-constexpr float kStemSpan = 0.8f;        // the line follows the edge over this share of the piece's rows
-constexpr float kStemFree = 0.4f;        // where this share of them, the edge stroke is one stroke wide
-constexpr float kStemRest = 0.7f;        // the rest is at least this x the piece's height
+constexpr float kStemOnLine = 0.6f;      // the line follows the edge over this share of the piece's rows ...
+constexpr float kStemSpan = 0.8f;        // ... and ink sticks out beyond it (a flag, a base) in the rest but this
+constexpr float kStemFree = 0.25f;       // where this share of them, the edge stroke is one stroke wide
+constexpr float kStemRest = 0.85f;       // the rest is at least this x the piece's height
 constexpr float kStemSlope = 0.8f;       // slopes (columns per row) up to this, either way, ...
 constexpr float kStemSlopeStep = 0.05f;  // ... this far apart
 constexpr int kStemSample = 4;           // rows sampled for a first look
@@ -254,21 +255,28 @@ Stem find_stem(const Ink& ink, int p, bool left) {
   };
   for (int r = 0; r < rows; r += kStemSample) find_edge(r);
   const int samples = (rows + kStemSample - 1) / kStemSample;
-  if (vote(kStemSample, -kStemSlope, kStemSlope) < kStemSpan * samples) return {};
+  if (vote(kStemSample, -kStemSlope, kStemSlope) < kStemOnLine * samples) return {};
   for (int r = 0; r < rows; ++r) {
     if (r % kStemSample != 0) find_edge(r);
   }
   const int best = vote(1, stem.slope - 2 * kStemSlopeStep, stem.slope + 2 * kStemSlopeStep);
-  if (best < kStemSpan * rows) return {};
-  // Its rows, and the stroke's width where it stands free.
+  if (best < kStemOnLine * rows) return {};
+  // Its rows, the rows where ink sticks out beyond it (a 1's flag or base),
+  // and the stroke's width where it stands free (a low quantile: where a
+  // neighbour's stroke is glued to it, its run is wider).
   std::vector<int> widths;
+  int outward = 0;
   for (int r = 0; r < rows; ++r) {
     const int e = edge[static_cast<std::size_t>(r)];
-    if (e >= 0 && std::fabs(e - (stem.at + stem.slope * (r - mid))) <= kStemTolerance)
-      widths.push_back(run[static_cast<std::size_t>(r)]);
+    if (e < 0) continue;
+    const float off = (e - (stem.at + stem.slope * (r - mid))) * (left ? 1 : -1);
+    if (std::fabs(off) <= kStemTolerance) widths.push_back(run[static_cast<std::size_t>(r)]);
+    outward += off < -kStemTolerance;
   }
-  std::nth_element(widths.begin(), widths.begin() + widths.size() / 2, widths.end());
-  stem.width = widths[widths.size() / 2];
+  if (best + outward < kStemSpan * rows) return {};
+  const std::size_t quantile = widths.size() * 3 / 10;
+  std::nth_element(widths.begin(), widths.begin() + quantile, widths.end());
+  stem.width = widths[quantile];
   const long free = std::count_if(widths.begin(), widths.end(), [&](int w) { return w <= stem.width * 3 / 2; });
   if (free < kStemFree * rows) return {};
   // The rest: as tall as a digit, and one piece of ink (a letter's bars, an
