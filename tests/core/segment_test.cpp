@@ -328,7 +328,7 @@ TEST_CASE("letters and symbols as wide as a digit pair are not read as digits", 
 // A 1 written against its neighbour, touching it or drawn a third of a
 // stroke into it, upright and slanted, with the page's default brush: one
 // piece of ink whose edge is the 1's straight stroke (f: a 1 with a flag).
-// Before stems were cut off, 3 of these 44 read right ("31"); a 1 that
+// Before stems were cut off, 5 of these 44 read right ("31"); a 1 that
 // touched was read as part of its neighbour ("10" as 0, "14" as 4, "12" as 2).
 TEST_CASE("a 1 touching its neighbour is read apart", "[core][segment]") {
   using Path = std::vector<std::array<float, 2>>;
