@@ -235,20 +235,22 @@ Stem find_stem(const Ink& ink, int p, bool left) {
   Stem stem;
   stem.left = left;
   const float mid = (rows - 1) / 2.0f;
-  const int offset = rows + 1 - piece.x0;
-  std::vector<int> votes(static_cast<std::size_t>(piece.width() + 2 * rows + 2));
+  std::vector<int> at;
+  at.reserve(static_cast<std::size_t>(rows));
   auto vote = [&](int stride, float from, float to) {
     int best = 0;
     for (float slope = from; slope <= to + 1e-3f; slope += kStemSlopeStep) {
-      std::fill(votes.begin(), votes.end(), 0);
+      at.clear();
       for (int r = 0; r < rows; r += stride) {
-        if (edge[static_cast<std::size_t>(r)] < 0) continue;
-        const long at = std::lround(edge[static_cast<std::size_t>(r)] - slope * (r - mid)) + offset;
-        if (at >= 0 && at < static_cast<long>(votes.size())) ++votes[static_cast<std::size_t>(at)];
+        const int e = edge[static_cast<std::size_t>(r)];
+        if (e >= 0) at.push_back(static_cast<int>(std::lround(e - slope * (r - mid))));
       }
-      for (std::size_t a = 2; a + 2 < votes.size(); ++a) {
-        const int n = votes[a - 2] + votes[a - 1] + votes[a] + votes[a + 1] + votes[a + 2];
-        if (n > best) best = n, stem.slope = slope, stem.at = static_cast<float>(static_cast<int>(a) - offset);
+      std::sort(at.begin(), at.end());
+      // The most intercepts within one 5-pixel window.
+      for (std::size_t i = 0, j = 0; i < at.size(); ++i) {
+        while (j < at.size() && at[j] <= at[i] + 4) ++j;
+        const int n = static_cast<int>(j - i);
+        if (n > best) best = n, stem.slope = slope, stem.at = static_cast<float>(at[i] + 2);
       }
     }
     return best;
