@@ -1,12 +1,14 @@
 // Segmentation of a drawing into digits:
 //   ink mask -> connected pieces -> pieces grouped into digits -> groups wide
 //   enough to hold several digits over-segmented at seams (least-ink paths
-//   from top to bottom) -> for each run of close ink, the reading with the
-//   best score by dynamic programming over its boundaries, every candidate
-//   digit scored by the classifier (confidence, digit score) and its shape
-//   -> one input per digit.
+//   from top to bottom), and a straight stroke at a piece's edge (a 1
+//   written against its neighbour) cut along its side -> for each run of
+//   close ink, the reading with the best score by dynamic programming over
+//   its boundaries, every candidate digit scored by the classifier
+//   (confidence, digit score) and its shape -> one input per digit.
 //
 // [SECTION] Ink: the mask, its connected pieces and their fringes
+// [SECTION] Stems: a 1 written against its neighbour
 // [SECTION] Groups: the strokes of one digit together
 // [SECTION] Seams: where touching digits may be cut apart
 // [SECTION] Parts: the ink between two boundaries and its score
@@ -166,6 +168,158 @@ Ink find_ink(const float* pixels, int w, int h, bool inverted) {
     }
   }
   return ink;
+}
+
+// =============================================================================
+// [SECTION] Stems: a 1 written against its neighbour
+// =============================================================================
+
+// People write a 1 against the next digit ("10", "14", "2011"): one piece of
+// ink whose edge is a straight stroke as tall as the rest. No least-ink seam
+// separates a stroke that touches along its length or crosses the
+// neighbour's ink, and a thin 1 is closer to the edge than seams may be. So
+// such a stroke gets a cut of its own, a "peel": along the straight line the
+// piece's edge follows, a stroke's width inwards. The reading then chooses
+// between the piece whole (a 4's own stem) and a 1 and the rest, which must
+// each read surely as a digit, the rest not as a 1 (an N or a W is not 11).
+constexpr float kStemPiece = 0.6f;       // pieces at least this x H tall ...
+constexpr float kStemAspect = 0.45f;     // ... and this x their own height wide
+constexpr float kStemOnLine = 0.6f;      // the line follows the edge over this share of the piece's rows ...
+constexpr float kStemSpan = 0.8f;        // ... and ink sticks out beyond it (a flag, a base) in the rest but this
+constexpr float kStemFree = 0.25f;       // where this share of them, the edge stroke is one stroke wide
+constexpr float kStemRest = 0.85f;       // the rest is at least this x the piece's height
+constexpr float kStemSlope = 0.8f;       // slopes (columns per row) up to this, either way, ...
+constexpr float kStemSlopeStep = 0.05f;  // ... this far apart
+constexpr int kStemSample = 4;           // rows sampled for a first look
+constexpr float kStemTolerance = 2.5f;   // pixels off the line still on it
+constexpr float kStemRestWhole = 0.9f;   // the rest's largest piece holds this share of its ink
+
+struct Stem {
+  int rows = 0;             // of the piece its edge follows (0: no stem)
+  float slope = 0, at = 0;  // the line: x = at + slope (row - middle row), from the piece's top
+  int width = 0;            // of the stroke, where it stands free
+  bool left = true;
+  // Whether (x, y) lies in the band the stem is peeled as: from the line
+  // inwards by the stroke's width and a pixel.
+  bool holds(const Piece& piece, int x, int y) const {
+    const float line = at + slope * (y - piece.y0 - (piece.height() - 1) / 2.0f);
+    return (left ? x - line : line - x) < width + 1.5f;
+  }
+};
+
+// The stem on one edge of piece `p`, if it has one.
+Stem find_stem(const Ink& ink, int p, bool left) {
+  const Piece& piece = ink.pieces[static_cast<std::size_t>(p)];
+  const int rows = piece.height(), step = left ? 1 : -1;
+  auto mine = [&](int x, int y) {
+    const std::size_t i = ink.at(x, y);
+    return ink.piece[i] == p && ink.core(i);
+  };
+  // Per row, the first run of core ink from the edge: where it starts (the
+  // edge) and how wide it is. Every kStemSample-th row first; the others only
+  // once those show a straight edge (most digits' edges are not).
+  std::vector<int> edge(static_cast<std::size_t>(rows), -1), run(static_cast<std::size_t>(rows), 0);
+  auto find_edge = [&](int r) {
+    const int y = piece.y0 + r;
+    int x = left ? piece.x0 : piece.x1;
+    while (x >= piece.x0 && x <= piece.x1 && !mine(x, y)) x += step;
+    if (x < piece.x0 || x > piece.x1) return;
+    int end = x;
+    while (end + step >= piece.x0 && end + step <= piece.x1 && mine(end + step, y)) end += step;
+    edge[static_cast<std::size_t>(r)] = x;
+    run[static_cast<std::size_t>(r)] = std::abs(end - x) + 1;
+  };
+  // The straight line the edge follows longest over rows r % stride == 0:
+  // for each slope in [from, to], the intercept most rows agree on (within
+  // two pixels). Returns how many do.
+  Stem stem;
+  stem.left = left;
+  const float mid = (rows - 1) / 2.0f;
+  std::vector<int> at;
+  at.reserve(static_cast<std::size_t>(rows));
+  auto vote = [&](int stride, float from, float to) {
+    int best = 0;
+    for (float slope = from; slope <= to + 1e-3f; slope += kStemSlopeStep) {
+      at.clear();
+      for (int r = 0; r < rows; r += stride) {
+        const int e = edge[static_cast<std::size_t>(r)];
+        if (e >= 0) at.push_back(static_cast<int>(std::lround(e - slope * (r - mid))));
+      }
+      std::sort(at.begin(), at.end());
+      // The most intercepts within one 5-pixel window.
+      for (std::size_t i = 0, j = 0; i < at.size(); ++i) {
+        while (j < at.size() && at[j] <= at[i] + 4) ++j;
+        const int n = static_cast<int>(j - i);
+        if (n > best) best = n, stem.slope = slope, stem.at = static_cast<float>(at[i] + 2);
+      }
+    }
+    return best;
+  };
+  for (int r = 0; r < rows; r += kStemSample) find_edge(r);
+  const int samples = (rows + kStemSample - 1) / kStemSample;
+  if (vote(kStemSample, -kStemSlope, kStemSlope) < kStemOnLine * samples) return {};
+  for (int r = 0; r < rows; ++r) {
+    if (r % kStemSample != 0) find_edge(r);
+  }
+  const int best = vote(1, stem.slope - 2 * kStemSlopeStep, stem.slope + 2 * kStemSlopeStep);
+  if (best < kStemOnLine * rows) return {};
+  // Its rows, the rows where ink sticks out beyond it (a 1's flag or base),
+  // and the stroke's width where it stands free (a low quantile: where a
+  // neighbour's stroke is glued to it, its run is wider).
+  std::vector<int> widths;
+  int outward = 0;
+  for (int r = 0; r < rows; ++r) {
+    const int e = edge[static_cast<std::size_t>(r)];
+    if (e < 0) continue;
+    const float off = (e - (stem.at + stem.slope * (r - mid))) * (left ? 1 : -1);
+    if (std::fabs(off) <= kStemTolerance) widths.push_back(run[static_cast<std::size_t>(r)]);
+    outward += off < -kStemTolerance;
+  }
+  if (best + outward < kStemSpan * rows) return {};
+  const std::size_t quantile = widths.size() * 3 / 10;
+  std::nth_element(widths.begin(), widths.begin() + quantile, widths.end());
+  stem.width = widths[quantile];
+  const long free = std::count_if(widths.begin(), widths.end(), [&](int w) { return w <= stem.width * 3 / 2; });
+  if (free < kStemFree * rows) return {};
+  // The rest: as tall as a digit, and one piece of ink (a letter's bars, an
+  // E's or a k's, fall apart without their stem; a 0 next to a 1 does not).
+  const int w = piece.width();
+  std::vector<int> label(static_cast<std::size_t>(w) * rows, -1), sizes;
+  std::vector<std::pair<int, int>> stack;
+  int rest_y0 = piece.y1 + 1, rest_y1 = piece.y0 - 1;
+  long rest = 0;
+  for (int y = piece.y0; y <= piece.y1; ++y) {
+    for (int x = piece.x0; x <= piece.x1; ++x) {
+      const std::size_t k = static_cast<std::size_t>(y - piece.y0) * w + (x - piece.x0);
+      if (label[k] >= 0 || !mine(x, y) || stem.holds(piece, x, y)) continue;
+      rest_y0 = std::min(rest_y0, y), rest_y1 = std::max(rest_y1, y);
+      const int id = static_cast<int>(sizes.size());
+      sizes.push_back(0);
+      label[k] = id;
+      stack.emplace_back(x, y);
+      while (!stack.empty()) {
+        const auto [cx, cy] = stack.back();
+        stack.pop_back();
+        ++sizes.back();
+        rest_y0 = std::min(rest_y0, cy), rest_y1 = std::max(rest_y1, cy);
+        for (int dy = -1; dy <= 1; ++dy) {
+          for (int dx = -1; dx <= 1; ++dx) {
+            const int nx = cx + dx, ny = cy + dy;
+            if (nx < piece.x0 || nx > piece.x1 || ny < piece.y0 || ny > piece.y1) continue;
+            const std::size_t n = static_cast<std::size_t>(ny - piece.y0) * w + (nx - piece.x0);
+            if (label[n] >= 0 || !mine(nx, ny) || stem.holds(piece, nx, ny)) continue;
+            label[n] = id;
+            stack.emplace_back(nx, ny);
+          }
+        }
+      }
+      rest += sizes.back();
+    }
+  }
+  if (rest < 2L * rows || rest_y1 - rest_y0 + 1 < kStemRest * rows) return {};
+  if (*std::max_element(sizes.begin(), sizes.end()) < kStemRestWhole * rest) return {};
+  stem.rows = best;
+  return stem;
 }
 
 // =============================================================================
@@ -354,7 +508,9 @@ struct Boundary {
   float strokes = 0;    // ink it crosses, in stroke widths
   float narrow = 0;     // 0..1: how much its group looks like one digit (as wide as a digit, not several)
   bool second = false;  // its slot's second seam
-  long left_ink = 0;    // the group's ink pixels left of it
+  bool peel = false;    // a stem's cut (see find_stem), the stem on its left when stem_left
+  bool stem_left = false;
+  long left_ink = 0;  // the group's ink pixels left of it
   // Rows past the seam's ends (a group's faint edge pixels lie outside its
   // core ink's rows) take the nearest row's column.
   bool left(int g, int px, int py) const {
@@ -511,17 +667,60 @@ std::vector<Boundary> seams(const Ink& ink, const Grouping& grouping, int g) {
   return kept;
 }
 
+// The cut along the stem of group `g`'s largest piece (see find_stem), if it has one.
+std::optional<Boundary> stem_cut(const Ink& ink, const Grouping& grouping, int g) {
+  const Group& group = grouping.groups[g];
+  int p = group.pieces[0];
+  for (int q : group.pieces) {
+    if (ink.pieces[q].pixels > ink.pieces[p].pixels) p = q;
+  }
+  const Piece& piece = ink.pieces[p];
+  if (piece.height() < kStemPiece * grouping.digit_height || piece.width() < kStemAspect * piece.height()) return {};
+  const Stem left = find_stem(ink, p, true), right = find_stem(ink, p, false);
+  const Stem& stem = left.rows >= right.rows ? left : right;
+  if (stem.rows == 0) return {};
+  Boundary b;
+  b.group = g;
+  b.cut = b.peel = true;
+  b.stem_left = stem.left;
+  b.y0 = group.y0;
+  b.seam.resize(static_cast<std::size_t>(group.height()));
+  const float mid = (piece.height() - 1) / 2.0f;
+  float sum = 0;
+  for (int y = group.y0; y <= group.y1; ++y) {
+    // The first column right of the stem's band (left stem), or the band's first column (right stem).
+    const float line = stem.at + stem.slope * (y - piece.y0 - mid), reach = stem.width + 1.5f;
+    const int x =
+        stem.left ? static_cast<int>(std::ceil(line + reach)) : static_cast<int>(std::floor(line - reach)) + 1;
+    b.seam[static_cast<std::size_t>(y - group.y0)] = x;
+    sum += x;
+    for (int c = group.x0; c < std::min(x, group.x1 + 1); ++c) {
+      const std::size_t i = ink.at(c, y);
+      b.left_ink += ink.piece[i] >= 0 && grouping.group_of[ink.piece[i]] == g && ink.core(i);
+    }
+  }
+  b.x = sum / group.height();
+  return b;
+}
+
 // The start, the gaps between groups (forced where wide) and the seams of
-// groups that may hold several digits, in order.
+// groups that may hold several digits (and stems' cuts), in order.
 std::vector<Boundary> boundaries(const Ink& ink, const Grouping& grouping, const std::vector<char>& settled) {
   const std::vector<Group>& groups = grouping.groups;
   const float h = grouping.digit_height;
   std::vector<Boundary> b;
   b.push_back(gap_boundary(0, true));
   for (int g = 0; g < static_cast<int>(groups.size()); ++g) {
+    std::vector<Boundary> cuts;
     if (!settled[g] && groups[g].width() > kSeveralAspect * std::max(static_cast<float>(groups[g].height()), h)) {
-      for (Boundary& cut : seams(ink, grouping, g)) b.push_back(std::move(cut));
+      cuts = seams(ink, grouping, g);
     }
+    if (std::optional<Boundary> stem = stem_cut(ink, grouping, g)) {
+      const auto at = std::lower_bound(cuts.begin(), cuts.end(), *stem,
+                                       [](const Boundary& a, const Boundary& b) { return a.left_ink < b.left_ink; });
+      cuts.insert(at, std::move(*stem));
+    }
+    for (Boundary& cut : cuts) b.push_back(std::move(cut));
     if (g + 1 < static_cast<int>(groups.size())) {
       const int gap = groups[g + 1].x0 - groups[g].x1;
       b.push_back(gap_boundary(g + 1, gap > kForcedGap * h));
@@ -542,6 +741,7 @@ constexpr int kMaxCalls = 200;            // classifier calls per drawing, whate
 constexpr float kSureCut = 0.9f;          // a part cut from what is no digit as a whole reads at least this surely,
 constexpr float kSureSecondCut = 0.995f;  // this surely when cut at a slot's second seam
 constexpr float kSecondCut = 0.9f;        // any part cut at a slot's second seam reads at least this surely
+constexpr float kSurePeel = 0.99f;        // a stem cut off, and what it was cut from, read at least this surely
 
 // The score of a reading is the sum over its digits of
 //   log(confidence) + kDigitScoreWeight log(digit score)   what the classifier says
@@ -643,6 +843,12 @@ void read_run(const Ink& ink, const Grouping& grouping, const std::vector<Bounda
   auto as_drawn = [&](int a, int b) {  // the part is exactly one group, as drawn
     return !bounds[a].cut && !bounds[b].cut && bounds[b].group == bounds[a].group + 1;
   };
+  // Whether the part is exactly a stem: from its group's edge to the stem's cut.
+  auto stem_alone = [&](int a, int b) {
+    const Boundary &ba = bounds[a], &bb = bounds[b];
+    return (bb.peel && bb.stem_left && !ba.cut && ba.group == bb.group) ||
+           (ba.peel && !ba.stem_left && !bb.cut && bb.group == ba.group + 1);
+  };
   // A group no wider than a digit pair that, whole, is not a digit (a letter,
   // a symbol) is cut only into parts that are surely digits: its pieces
   // would read as digits, but seldom all surely.
@@ -690,6 +896,9 @@ void read_run(const Ink& ink, const Grouping& grouping, const std::vector<Bounda
         const bool second = ba.second || bb.second;
         if (second && rd.confidence < kSecondCut) made.valid = false;
         if (sure_only && (!rd.is_digit || rd.confidence < (second ? kSureSecondCut : kSureCut))) made.valid = false;
+        // A stem cut off is surely a 1, and what it was cut from surely another digit.
+        if ((ba.peel || bb.peel) && (!rd.is_digit || rd.confidence < kSurePeel || (rd.label == 1) != stem_alone(a, b)))
+          made.valid = false;
         if (trace) trace->parts.push_back({made.input.ink, rd.label, rd.confidence, made.score, false});
       } else {
         made.valid = as_drawn(a, b);  // out of budget: only the groups as drawn
