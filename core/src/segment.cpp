@@ -182,7 +182,8 @@ Ink find_ink(const float* pixels, int w, int h, bool inverted) {
 // piece's edge follows, a stroke's width inwards. The reading then chooses
 // between the piece whole (a 4's own stem) and a 1 and the rest, which must
 // each read surely as a digit, the rest not as a 1 (an N or a W is not 11).
-constexpr float kStemPiece = 0.6f;       // pieces at least this x H tall ...
+constexpr float kStemMinRows = 48;       // pieces at least this many pixels ...
+constexpr float kStemPiece = 0.6f;       // ... and this x H tall ...
 constexpr float kStemAspect = 0.45f;     // ... and this x their own height wide
 constexpr float kStemOnLine = 0.6f;      // the line follows the edge over this share of the piece's rows ...
 constexpr float kStemSpan = 0.8f;        // ... and ink sticks out beyond it (a flag, a base) in the rest but this
@@ -199,11 +200,11 @@ struct Stem {
   float slope = 0, at = 0;  // the line: x = at + slope (row - middle row), from the piece's top
   int width = 0;            // of the stroke, where it stands free
   bool left = true;
-  // Whether (x, y) lies in the band the stem is peeled as: from the line
-  // inwards by the stroke's width and a pixel.
-  bool holds(const Piece& piece, int x, int y) const {
+  // Whether (x, y) lies in the band the stem is cut off as: from the line
+  // inwards by the stroke's width and a pixel (`widths` of them).
+  bool holds(const Piece& piece, int x, int y, float widths = 1) const {
     const float line = at + slope * (y - piece.y0 - (piece.height() - 1) / 2.0f);
-    return (left ? x - line : line - x) < width + 1.5f;
+    return (left ? x - line : line - x) < widths * width + 1.5f;
   }
 };
 
@@ -283,6 +284,8 @@ Stem find_stem(const Ink& ink, int p, bool left) {
   if (free < kStemFree * rows) return {};
   // The rest: as tall as a digit, and one piece of ink (a letter's bars, an
   // E's or a k's, fall apart without their stem; a 0 next to a 1 does not).
+  // Its height counts from two stroke widths in, so that the slivers a
+  // slanted stroke leaves along the band (a 7's) do not make it tall.
   const int w = piece.width();
   std::vector<int> label(static_cast<std::size_t>(w) * rows, -1), sizes;
   std::vector<std::pair<int, int>> stack;
@@ -292,7 +295,6 @@ Stem find_stem(const Ink& ink, int p, bool left) {
     for (int x = piece.x0; x <= piece.x1; ++x) {
       const std::size_t k = static_cast<std::size_t>(y - piece.y0) * w + (x - piece.x0);
       if (label[k] >= 0 || !mine(x, y) || stem.holds(piece, x, y)) continue;
-      rest_y0 = std::min(rest_y0, y), rest_y1 = std::max(rest_y1, y);
       const int id = static_cast<int>(sizes.size());
       sizes.push_back(0);
       label[k] = id;
@@ -301,7 +303,7 @@ Stem find_stem(const Ink& ink, int p, bool left) {
         const auto [cx, cy] = stack.back();
         stack.pop_back();
         ++sizes.back();
-        rest_y0 = std::min(rest_y0, cy), rest_y1 = std::max(rest_y1, cy);
+        if (!stem.holds(piece, cx, cy, 2)) rest_y0 = std::min(rest_y0, cy), rest_y1 = std::max(rest_y1, cy);
         for (int dy = -1; dy <= 1; ++dy) {
           for (int dx = -1; dx <= 1; ++dx) {
             const int nx = cx + dx, ny = cy + dy;
@@ -675,7 +677,10 @@ std::optional<Boundary> stem_cut(const Ink& ink, const Grouping& grouping, int g
     if (ink.pieces[q].pixels > ink.pieces[p].pixels) p = q;
   }
   const Piece& piece = ink.pieces[p];
-  if (piece.height() < kStemPiece * grouping.digit_height || piece.width() < kStemAspect * piece.height()) return {};
+  if (piece.height() < std::max(kStemMinRows, kStemPiece * grouping.digit_height) ||
+      piece.width() < kStemAspect * piece.height())
+    return {};
+  if (std::getenv("NOSTEM")) return {};
   const Stem left = find_stem(ink, p, true), right = find_stem(ink, p, false);
   const Stem& stem = left.rows >= right.rows ? left : right;
   if (stem.rows == 0) return {};
