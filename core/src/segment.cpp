@@ -230,21 +230,21 @@ Stem find_stem(const Ink& ink, int p, bool left) {
     edge[static_cast<std::size_t>(r)] = x;
     run[static_cast<std::size_t>(r)] = std::abs(end - x) + 1;
   };
-  // The straight line the edge follows longest over rows r % stride == 0:
-  // for each slope in [from, to], the intercept most rows agree on (within
-  // two pixels). Returns how many do.
+  // The straight line the edge follows longest over the sampled rows: for
+  // each slope in [from, to], the intercept most rows agree on (within two
+  // pixels). Returns how many do.
   Stem stem;
   stem.left = left;
   const float mid = (rows - 1) / 2.0f;
   std::vector<int> at;
   at.reserve(static_cast<std::size_t>(rows));
-  auto vote = [&](int stride, float from, float to) {
+  auto vote = [&](float from, float to) {
     int best = 0;
     for (float slope = from; slope <= to + 1e-3f; slope += kStemSlopeStep) {
       at.clear();
-      for (int r = 0; r < rows; r += stride) {
+      for (int r = 0; r < rows; r += kStemSample) {
         const int e = edge[static_cast<std::size_t>(r)];
-        if (e >= 0) at.push_back(static_cast<int>(std::lround(e - slope * (r - mid))));
+        if (e >= 0) at.push_back(static_cast<int>(std::floor(e - slope * (r - mid) + 0.5f)));
       }
       std::sort(at.begin(), at.end());
       // The most intercepts within one 5-pixel window.
@@ -256,14 +256,34 @@ Stem find_stem(const Ink& ink, int p, bool left) {
     }
     return best;
   };
+  // The sampled rows first, and only around the slope most pairs of them a
+  // quarter of the height apart agree on (the median).
   for (int r = 0; r < rows; r += kStemSample) find_edge(r);
-  const int samples = (rows + kStemSample - 1) / kStemSample;
-  if (vote(kStemSample, -kStemSlope, kStemSlope) < kStemOnLine * samples) return {};
+  const int samples = (rows + kStemSample - 1) / kStemSample, lag = std::max(1, samples / 4);
+  std::vector<float> slopes;
+  for (int i = 0; i + lag < samples; ++i) {
+    const int a = edge[static_cast<std::size_t>(i * kStemSample)],
+              b = edge[static_cast<std::size_t>((i + lag) * kStemSample)];
+    if (a >= 0 && b >= 0) slopes.push_back(static_cast<float>(b - a) / (lag * kStemSample));
+  }
+  if (slopes.empty()) return {};
+  std::nth_element(slopes.begin(), slopes.begin() + slopes.size() / 2, slopes.end());
+  const float median = std::clamp(slopes[slopes.size() / 2], -kStemSlope, kStemSlope);
+  if (vote(median - 2 * kStemSlopeStep, median + 2 * kStemSlopeStep) < kStemOnLine * samples) return {};
   for (int r = 0; r < rows; ++r) {
     if (r % kStemSample != 0) find_edge(r);
   }
-  const int best = vote(1, stem.slope - 2 * kStemSlopeStep, stem.slope + 2 * kStemSlopeStep);
+  // Every row on that line, and the line moved to their median.
+  std::vector<float> offsets;
+  for (int r = 0; r < rows; ++r) {
+    const int e = edge[static_cast<std::size_t>(r)];
+    const float off = e - (stem.at + stem.slope * (r - mid));
+    if (e >= 0 && std::fabs(off) <= kStemTolerance) offsets.push_back(off);
+  }
+  const int best = static_cast<int>(offsets.size());
   if (best < kStemOnLine * rows) return {};
+  std::nth_element(offsets.begin(), offsets.begin() + best / 2, offsets.end());
+  stem.at += offsets[static_cast<std::size_t>(best / 2)];
   // Its rows, the rows where ink sticks out beyond it (a 1's flag or base),
   // and the stroke's width where it stands free (a low quantile: where a
   // neighbour's stroke is glued to it, its run is wider).
@@ -282,14 +302,28 @@ Stem find_stem(const Ink& ink, int p, bool left) {
   stem.width = widths[quantile];
   const long free = std::count_if(widths.begin(), widths.end(), [&](int w) { return w <= stem.width * 3 / 2; });
   if (free < kStemFree * rows) return {};
-  // The rest: as tall as a digit, and one piece of ink (a letter's bars, an
-  // E's or a k's, fall apart without their stem; a 0 next to a 1 does not).
-  // Its height counts from two stroke widths in, so that the slivers a
-  // slanted stroke leaves along the band (a 7's) do not make it tall.
+  // The rest: as tall as a digit, its height counted from two stroke widths
+  // in, so that the slivers a slanted stroke leaves along the band (a 7's)
+  // do not make it tall; a row at a time from there, first ink ending it.
+  int rest_y0 = piece.y1 + 1, rest_y1 = piece.y0 - 1;
+  for (int y = piece.y0; y <= piece.y1; ++y) {
+    const float line = stem.at + stem.slope * (y - piece.y0 - mid);
+    const float deep = left ? line + 2 * stem.width + 1.5f : line - 2 * stem.width - 1.5f;
+    const int from = left ? std::max(piece.x0, static_cast<int>(std::floor(deep)) + 1) : piece.x0;
+    const int to = left ? piece.x1 : std::min(piece.x1, static_cast<int>(std::ceil(deep)) - 1);
+    for (int x = from; x <= to; ++x) {
+      if (mine(x, y)) {
+        rest_y0 = std::min(rest_y0, y), rest_y1 = std::max(rest_y1, y);
+        break;
+      }
+    }
+  }
+  if (rest_y1 - rest_y0 + 1 < kStemRest * rows) return {};
+  // And one piece of ink (a letter's bars, an E's or a k's, fall apart
+  // without their stem; a 0 next to a 1 does not).
   const int w = piece.width();
   std::vector<int> label(static_cast<std::size_t>(w) * rows, -1), sizes;
   std::vector<std::pair<int, int>> stack;
-  int rest_y0 = piece.y1 + 1, rest_y1 = piece.y0 - 1;
   long rest = 0;
   for (int y = piece.y0; y <= piece.y1; ++y) {
     for (int x = piece.x0; x <= piece.x1; ++x) {
@@ -303,7 +337,6 @@ Stem find_stem(const Ink& ink, int p, bool left) {
         const auto [cx, cy] = stack.back();
         stack.pop_back();
         ++sizes.back();
-        if (!stem.holds(piece, cx, cy, 2)) rest_y0 = std::min(rest_y0, cy), rest_y1 = std::max(rest_y1, cy);
         for (int dy = -1; dy <= 1; ++dy) {
           for (int dx = -1; dx <= 1; ++dx) {
             const int nx = cx + dx, ny = cy + dy;
@@ -318,7 +351,7 @@ Stem find_stem(const Ink& ink, int p, bool left) {
       rest += sizes.back();
     }
   }
-  if (rest < 2L * rows || rest_y1 - rest_y0 + 1 < kStemRest * rows) return {};
+  if (rest < 2L * rows) return {};
   if (*std::max_element(sizes.begin(), sizes.end()) < kStemRestWhole * rest) return {};
   stem.rows = best;
   return stem;
