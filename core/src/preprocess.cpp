@@ -232,6 +232,33 @@ void ink_area_perimeter(const float* image, int w, int h, long& area, long& peri
   perimeter = 4 * area - 2 * pairs;
 }
 
+// out[i * stride] = the largest in[j * stride] for j in [i - r, i + r] and
+// [0, n) (and 0), in O(n) whatever r (van Herk / Gil-Werman): within blocks
+// of 2r + 1, the maxima from each block's start (`ahead`) and to its end
+// (`behind`); a window spans at most two blocks -- exactly, as a maximum is.
+void window_max(const float* in, int n, int stride, int r, float* out, std::vector<float>& ahead,
+                std::vector<float>& behind) {
+  const int block = 2 * r + 1;
+  ahead.resize(static_cast<std::size_t>(n));
+  behind.resize(static_cast<std::size_t>(n));
+  for (int i = 0; i < n; ++i) {
+    const float v = in[static_cast<std::size_t>(i) * stride];
+    ahead[i] = i % block == 0 ? v : std::max(ahead[i - 1], v);
+  }
+  for (int i = n - 1; i >= 0; --i) {
+    const float v = in[static_cast<std::size_t>(i) * stride];
+    behind[i] = i == n - 1 || (i + 1) % block == 0 ? v : std::max(behind[i + 1], v);
+  }
+  for (int i = 0; i < n; ++i) {
+    const int first = std::max(0, i - r), last = std::min(n - 1, i + r);
+    // In one block, the window starts at its start (ahead) or ends at the end of the line (behind).
+    const float m = first / block != last / block ? std::max(behind[first], ahead[last])
+                    : first % block == 0          ? ahead[last]
+                                                  : behind[first];
+    out[static_cast<std::size_t>(i) * stride] = std::max(0.0f, m);
+  }
+}
+
 void thicken_thin_strokes(std::vector<float>& crop, Box& box) {
   long area = 0, perimeter = 0;
   ink_area_perimeter(crop.data(), box.width, box.height, area, perimeter);
@@ -244,18 +271,9 @@ void thicken_thin_strokes(std::vector<float>& crop, Box& box) {
   std::vector<float> padded(static_cast<std::size_t>(w) * h, 0.0f), rows(padded.size(), 0.0f);
   for (int y = 0; y < box.height; ++y)
     std::copy(&crop[y * box.width], &crop[y * box.width] + box.width, &padded[(y + r) * w + r]);
-  for (int y = 0; y < h; ++y)
-    for (int x = 0; x < w; ++x) {
-      float m = 0;
-      for (int k = std::max(0, x - r); k <= std::min(w - 1, x + r); ++k) m = std::max(m, padded[y * w + k]);
-      rows[y * w + x] = m;
-    }
-  for (int y = 0; y < h; ++y)
-    for (int x = 0; x < w; ++x) {
-      float m = 0;
-      for (int k = std::max(0, y - r); k <= std::min(h - 1, y + r); ++k) m = std::max(m, rows[k * w + x]);
-      padded[y * w + x] = m;
-    }
+  std::vector<float> ahead, behind;
+  for (int y = 0; y < h; ++y) window_max(&padded[y * w], w, 1, r, &rows[y * w], ahead, behind);
+  for (int x = 0; x < w; ++x) window_max(&rows[x], h, w, r, &padded[x], ahead, behind);
   crop = std::move(padded);
   box = {box.x - r, box.y - r, w, h};
 }
