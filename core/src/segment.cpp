@@ -1,7 +1,8 @@
 // Segmentation of a drawing into digits:
 //   ink mask -> connected pieces -> pieces grouped into digits -> groups wide
 //   enough to hold several digits over-segmented at seams (least-ink paths
-//   from top to bottom), and a straight stroke at a piece's edge (a 1
+//   from top to bottom) and straight lines through the ink where digits
+//   lean into each other, and a straight stroke at a piece's edge (a 1
 //   written against its neighbour) cut along its side -> for each run of
 //   close ink, the reading with the best score by dynamic programming over
 //   its boundaries, every candidate digit scored by the classifier
@@ -530,6 +531,11 @@ constexpr float kMaxStrokes = 3.5f;        // a seam through more ink than this 
 constexpr float kSeamsPerHeight = 6;       // slots per H of a group's width ...
 constexpr int kSeamsPerSlot = 2;           // ... each keeping its this many cheapest seams
 constexpr float kSecondSeamsWidth = 1.2f;  // in a group wider than this x H (else one per slot)
+// Straight cuts (see seams()): in a group wider than kSecondSeamsWidth x H,
+// lines every kStraightStep x H across it at each of these slants.
+constexpr float kStraightSlopes[] = {0.0f, -0.2f, 0.2f, -0.4f, 0.4f, -0.6f, 0.6f};
+constexpr float kStraightStep = 0.05f;
+constexpr float kStraightSide = 0.1f;  // a line leaves at least this share of the group's ink on each side
 
 // One side of a boundary: ink of groups before `group` lies left of it; with
 // `cut`, so does the ink of `group` itself left of the seam (x < seam[y - y0]).
@@ -539,11 +545,12 @@ struct Boundary {
   bool forced = false;    // no digit spans it (a wide gap, or the ends)
   std::vector<int> seam;  // per row of the group, from its y0
   int y0 = 0;
-  float x = 0;          // the seam's mean column
-  float strokes = 0;    // ink it crosses, in stroke widths
-  float narrow = 0;     // 0..1: how much its group looks like one digit (as wide as a digit, not several)
-  bool second = false;  // its slot's second seam
-  bool peel = false;    // a stem's cut (see find_stem), the stem on its left when stem_left
+  float x = 0;            // the seam's mean column
+  float strokes = 0;      // ink it crosses, in stroke widths
+  float narrow = 0;       // 0..1: how much its group looks like one digit (as wide as a digit, not several)
+  bool second = false;    // its slot's second seam
+  bool straight = false;  // a straight cut (see seams()): read only if the classifier budget allows
+  bool peel = false;      // a stem's cut (see find_stem), the stem on its left when stem_left
   bool stem_left = false;
   long left_ink = 0;  // the group's ink pixels left of it
   // Rows past the seam's ends (a group's faint edge pixels lie outside its
@@ -695,6 +702,30 @@ std::vector<Boundary> seams(const Ink& ink, const Grouping& grouping, int g) {
     b.second = t++ > 0;
     kept.push_back(std::move(b));
   }
+  // Straight cuts. Where two digits lean into each other along a stroke (two
+  // slanted 0s glued side to side, a 1 drawn into a 4, a 7's bar over the
+  // next digit), every least-ink seam goes around the contact, through one
+  // digit or the other: only a straight line through the contact gives each
+  // digit its own ink, however much ink it crosses. Only in groups surely
+  // holding several digits, and only lines that split the ink unlike every
+  // seam kept; the classifier then judges their parts like any other.
+  if (group.width() > kSecondSeamsWidth * h) {
+    const float straight_step = std::max(1.0f, kStraightStep * h);
+    for (float slope : kStraightSlopes) {
+      for (float c = group.x0 + kMinCutSide * h; c <= group.x1 - kMinCutSide * h; c += straight_step) {
+        Boundary b = seam(gi, g, c, slope, 0);
+        b.strokes /= stroke;
+        if (b.left_ink < kStraightSide * total || b.left_ink > (1 - kStraightSide) * total) continue;
+        const bool same = std::any_of(kept.begin(), kept.end(), [&](const Boundary& k) {
+          return std::labs(k.left_ink - b.left_ink) < kSameSplit * total;
+        });
+        if (same) continue;
+        // A weaker candidate, like a slot's second seam: its parts must read surely.
+        b.straight = b.second = true;
+        kept.push_back(std::move(b));
+      }
+    }
+  }
   const float aspect = group.width() / h;
   const float narrow = std::clamp((kSeveralDigits - aspect) / (kSeveralDigits - kSeveralAspect), 0.0f, 1.0f);
   for (Boundary& b : kept) b.narrow = narrow;
@@ -774,8 +805,7 @@ std::vector<Boundary> boundaries(const Ink& ink, const Grouping& grouping, const
 
 constexpr float kMaxPartWidth = 1.3f;     // no digit cut from touching ink is wider than this x H
 constexpr float kMinPartHeight = 0.3f;    // nor lower than this x H
-constexpr int kMaxPrimitives = 12;        // a digit spans at most this many boundaries' intervals (seams: 12 per H)
-constexpr int kMaxCalls = 200;            // classifier calls per drawing, whatever it holds
+constexpr int kMaxPrimitives = 12;        // a digit spans at most this many seams' intervals (twice with straight cuts)
 constexpr float kSureCut = 0.9f;          // a part cut from what is no digit as a whole reads at least this surely,
 constexpr float kSureSecondCut = 0.995f;  // this surely when cut at a slot's second seam
 constexpr float kSecondCut = 0.9f;        // any part cut at a slot's second seam reads at least this surely
@@ -897,7 +927,7 @@ void read_run(const Ink& ink, const Grouping& grouping, const std::vector<Bounda
     if (found != not_digit.end()) return found->second;
     bool whole_is_digit = true;
     const Part whole = extract(ink, grouping, gap_boundary(b.group, false), gap_boundary(b.group + 1, false));
-    if (whole.valid && calls < kMaxCalls) {
+    if (whole.valid && calls < kMaxClassifierCalls) {
       ++calls;
       whole_is_digit = classify(whole.input.image).is_digit;
     }
@@ -913,14 +943,14 @@ void read_run(const Ink& ink, const Grouping& grouping, const std::vector<Bounda
     // A cheap bound on the width before any pixel is touched.
     const float left = ba.cut ? ba.x : grouping.groups[ba.group].x0;
     const float right = bb.cut ? bb.x : grouping.groups[bb.group - 1].x1;
-    if (!as_drawn(a, b) && (right - left > kMaxPartWidth * h * 1.2f || b - a > kMaxPrimitives)) return p;
+    if (!as_drawn(a, b) && right - left > kMaxPartWidth * h * 1.2f) return p;
     Part made = extract(ink, grouping, ba, bb);
     made.scored = true;
     if (made.valid && !as_drawn(a, b) &&
         (made.input.ink.width > kMaxPartWidth * h || made.input.ink.height < kMinPartHeight * h))
       made.valid = false;
     if (made.valid) {
-      if (calls < kMaxCalls) {
+      if (calls < kMaxClassifierCalls) {
         ++calls;
         const PartReading rd = classify(made.input.image);
         made.score = part_score(rd, made.input.ink, bb, h);
@@ -947,26 +977,49 @@ void read_run(const Ink& ink, const Grouping& grouping, const std::vector<Bounda
     return p;
   };
 
-  const int n = to - from + 1;
-  std::vector<double> best(n, -1e30);
-  std::vector<int> previous(n, -1);
-  best[0] = 0;
-  for (int j = 1; j < n; ++j) {
-    for (int i = j - 1; i >= 0; --i) {
-      if (best[i] <= -1e29) continue;
-      const Part& p = part(from + i, from + j);
-      if (p.valid && best[i] + p.score > best[j]) best[j] = best[i] + p.score, previous[j] = i;
+  // The best split over `nodes` (boundary indices, ascending), as the
+  // boundaries it cuts at; empty when the classifier budget ran out on the
+  // way (some parts were never read).
+  auto best_split = [&](const std::vector<int>& nodes, int span) {
+    const int n = static_cast<int>(nodes.size());
+    std::vector<double> best(n, -1e30);
+    std::vector<int> previous(n, -1);
+    best[0] = 0;
+    const int calls_before = calls;
+    for (int j = 1; j < n; ++j) {
+      for (int i = j - 1; i >= 0; --i) {
+        if (best[i] <= -1e29 || (j - i > span && !as_drawn(nodes[i], nodes[j]))) continue;
+        const Part& p = part(nodes[i], nodes[j]);
+        if (p.valid && best[i] + p.score > best[j]) best[j] = best[i] + p.score, previous[j] = i;
+      }
     }
+    std::vector<int> chosen;
+    if (calls >= kMaxClassifierCalls && calls > calls_before) return chosen;
+    for (int j = n - 1; j > 0; j = previous[j]) {
+      if (previous[j] < 0) return std::vector<int>{};  // cannot happen: the groups as drawn are always a reading
+      chosen.push_back(nodes[j]);
+    }
+    std::reverse(chosen.begin(), chosen.end());
+    return chosen;
+  };
+  // First without the straight cuts, then with them (the parts already read
+  // are not read again): when the budget runs out before every part with a
+  // straight cut is read, the reading without them stands, rather than one
+  // where the unread parts could only be the groups as drawn.
+  std::vector<int> nodes, all;
+  for (int k = from; k <= to; ++k) {
+    all.push_back(k);
+    if (!bounds[k].straight) nodes.push_back(k);
   }
-  std::vector<int> chosen;
-  for (int j = n - 1; j > 0; j = previous[j]) {
-    if (previous[j] < 0) return;  // cannot happen: the groups as drawn are always a reading
-    chosen.push_back(j);
+  std::vector<int> chosen = best_split(nodes, kMaxPrimitives);
+  if (all.size() > nodes.size() && calls < kMaxClassifierCalls) {
+    std::vector<int> with_straight = best_split(all, 2 * kMaxPrimitives);
+    if (!with_straight.empty()) chosen = std::move(with_straight);
   }
-  std::reverse(chosen.begin(), chosen.end());
-  int i = 0;
+  if (chosen.empty()) chosen = best_split(nodes, kMaxPrimitives);  // out of budget in the first pass: as before
+  int i = from;
   for (int j : chosen) {
-    out.push_back(std::move(parts[{from + i, from + j}]));
+    out.push_back(std::move(parts[{i, j}]));
     if (trace) {
       for (SegmentTrace::Part& t : trace->parts) {
         const Box &a = t.box, &b = out.back().input.ink;

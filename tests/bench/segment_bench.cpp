@@ -313,7 +313,7 @@ int main(int argc, char** argv) {
       by_length[{group, truth.size()}].push_back(ms);
       cpu_by_length[{group, truth.size()}].push_back(cpu);
       s.calls += calls;
-      s.capped += i == 0 && calls >= 200;
+      s.capped += i == 0 && calls >= kMaxClassifierCalls;
     }
   }
   for (const auto& [name, s] : groups) {

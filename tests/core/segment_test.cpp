@@ -97,6 +97,66 @@ bool one_piece(const Canvas& c) {
   return pieces == 1;
 }
 
+// Polylines of a few digits in a unit box, as the page's brush draws them
+// (f: a 1 with a flag), and a number of them drawn side by side.
+using Path = std::vector<std::array<float, 2>>;
+struct Glyph {
+  std::vector<Path> strokes;
+  float left, right;  // the ink's extent in the unit box, without the brush
+};
+const std::map<char, Glyph>& glyphs() {
+  static const std::map<char, Glyph> g = {
+      {'0',
+       {{{{0.5f, 0.05f},
+          {0.25f, 0.2f},
+          {0.18f, 0.5f},
+          {0.25f, 0.8f},
+          {0.5f, 0.95f},
+          {0.75f, 0.8f},
+          {0.82f, 0.5f},
+          {0.75f, 0.2f},
+          {0.5f, 0.05f}}},
+        0.18f,
+        0.82f}},
+      {'1', {{{{0.5f, 0.05f}, {0.5f, 0.95f}}}, 0.5f, 0.5f}},
+      {'f', {{{{0.3f, 0.25f}, {0.5f, 0.05f}, {0.5f, 0.95f}}}, 0.3f, 0.5f}},
+      {'2',
+       {{{{0.22f, 0.25f}, {0.4f, 0.07f}, {0.65f, 0.08f}, {0.75f, 0.3f}, {0.22f, 0.93f}, {0.8f, 0.93f}}}, 0.22f, 0.8f}},
+      {'3',
+       {{{{0.25f, 0.12f}, {0.6f, 0.06f}, {0.75f, 0.25f}, {0.45f, 0.48f}, {0.78f, 0.7f}, {0.6f, 0.94f}, {0.22f, 0.88f}}},
+        0.22f,
+        0.78f}},
+      {'4', {{{{0.55f, 0.05f}, {0.2f, 0.65f}, {0.8f, 0.65f}}, {{0.62f, 0.3f}, {0.62f, 0.95f}}}, 0.2f, 0.8f}},
+      {'7', {{{{0.2f, 0.08f}, {0.8f, 0.08f}, {0.45f, 0.95f}}}, 0.2f, 0.8f}},
+      {'9',
+       {{{{0.72f, 0.3f}, {0.5f, 0.08f}, {0.28f, 0.25f}, {0.35f, 0.5f}, {0.7f, 0.35f}, {0.7f, 0.95f}}}, 0.28f, 0.72f}},
+  };
+  return g;
+}
+
+// `drawn_as` (glyph names) drawn `size` px tall from x = 60 on a 560x280
+// canvas, leaning by `shear`, `gap` px between neighbouring inks (negative:
+// overlap).
+Canvas draw_glyphs(const std::string& drawn_as, float shear, int gap, float radius = 11, float size = 200) {
+  Canvas c(560, 280);
+  float x = 60;
+  for (std::size_t i = 0; i < drawn_as.size(); ++i) {
+    const Glyph& g = glyphs().at(drawn_as[i]);
+    if (i > 0) x -= g.left * size;
+    for (const Path& p : g.strokes) {
+      for (std::size_t k = 1; k < p.size(); ++k) {
+        auto at = [&](const std::array<float, 2>& q) {
+          return std::array<float, 2>{x + q[0] * size + shear * (0.5f - q[1]) * size, 40 + q[1] * size};
+        };
+        const auto a = at(p[k - 1]), b = at(p[k]);
+        paint_segment(c.pixels.data(), c.width, c.height, a[0], a[1], b[0], b[1], radius, false);
+      }
+    }
+    x += g.right * size + 2 * radius + gap;
+  }
+  return c;
+}
+
 }  // namespace
 
 TEST_CASE("a single digit gives exactly preprocess()'s input") {
@@ -132,7 +192,7 @@ TEST_CASE("classifier calls stay bounded however much touching ink there is") {
   CountingConfidence counter;
   const Segmentation s = segment(c, counter);
   CHECK(counter.calls > 0);
-  CHECK(counter.calls <= 200);
+  CHECK(counter.calls <= kMaxClassifierCalls);
   CHECK(s.classifier_calls == counter.calls);
 }
 
@@ -278,12 +338,15 @@ int read_pairs(int first, int pairs, int overlap, std::string& report) {
 // Known gap: MNIST pairs slid into each other overlap heavily. Seam
 // segmentation once cut two of these eight (31 and 42); since a group that is
 // no digit as a whole may be cut into sure digits, and the aspect prior starts
-// at 0.8, five (31 72 21 42 35), which this guards with a margin of one.
+// at 0.8, five (31 72 21 42 35) in an optimised build and three in a debug
+// one (no fused multiply-adds: probabilities differ in the last bits, and
+// these pairs are close calls); with straight cuts, four (31 72 21 35) in
+// both. The floor keeps a margin of one.
 TEST_CASE("touching pairs are cut into their two digits", "[core][segment]") {
   std::string report;
   const int right = read_pairs(30, 8, 4, report);
   INFO(report);
-  CHECK(right >= 4);
+  CHECK(right >= 3);
 }
 
 // Pairs whose ink overlaps (one digit slid a twentieth of its height into the
@@ -293,7 +356,9 @@ TEST_CASE("overlapping pairs are cut into their two digits", "[core][segment]") 
   std::string report;
   const int right = read_pairs(100, 12, 8, report);
   INFO(report);
-  CHECK(right >= 7);  // 7 of 12 (one seam per slot and 5 intervals per digit: 6)
+  // 7 of 12 in every build (one seam per slot and 5 intervals per digit: 6;
+  // before straight cuts, 6 in a debug build); the floor keeps a margin of one.
+  CHECK(right >= 6);
 }
 
 // The page test's non-digits (tests/web/page.mjs), drawn the same way on the
@@ -331,38 +396,6 @@ TEST_CASE("letters and symbols as wide as a digit pair are not read as digits", 
 // Before stems were cut off, 5 of these 44 read right ("31"); a 1 that
 // touched was read as part of its neighbour ("10" as 0, "14" as 4, "12" as 2).
 TEST_CASE("a 1 touching its neighbour is read apart", "[core][segment]") {
-  using Path = std::vector<std::array<float, 2>>;
-  struct Glyph {
-    std::vector<Path> strokes;
-    float left, right;  // the ink's extent in the unit box, without the brush
-  };
-  const std::map<char, Glyph> glyphs = {
-      {'0',
-       {{{{0.5f, 0.05f},
-          {0.25f, 0.2f},
-          {0.18f, 0.5f},
-          {0.25f, 0.8f},
-          {0.5f, 0.95f},
-          {0.75f, 0.8f},
-          {0.82f, 0.5f},
-          {0.75f, 0.2f},
-          {0.5f, 0.05f}}},
-        0.18f,
-        0.82f}},
-      {'1', {{{{0.5f, 0.05f}, {0.5f, 0.95f}}}, 0.5f, 0.5f}},
-      {'f', {{{{0.3f, 0.25f}, {0.5f, 0.05f}, {0.5f, 0.95f}}}, 0.3f, 0.5f}},
-      {'2',
-       {{{{0.22f, 0.25f}, {0.4f, 0.07f}, {0.65f, 0.08f}, {0.75f, 0.3f}, {0.22f, 0.93f}, {0.8f, 0.93f}}}, 0.22f, 0.8f}},
-      {'3',
-       {{{{0.25f, 0.12f}, {0.6f, 0.06f}, {0.75f, 0.25f}, {0.45f, 0.48f}, {0.78f, 0.7f}, {0.6f, 0.94f}, {0.22f, 0.88f}}},
-        0.22f,
-        0.78f}},
-      {'4', {{{{0.55f, 0.05f}, {0.2f, 0.65f}, {0.8f, 0.65f}}, {{0.62f, 0.3f}, {0.62f, 0.95f}}}, 0.2f, 0.8f}},
-      {'7', {{{{0.2f, 0.08f}, {0.8f, 0.08f}, {0.45f, 0.95f}}}, 0.2f, 0.8f}},
-      {'9',
-       {{{{0.72f, 0.3f}, {0.5f, 0.08f}, {0.28f, 0.25f}, {0.35f, 0.5f}, {0.7f, 0.35f}, {0.7f, 0.95f}}}, 0.28f, 0.72f}},
-  };
-  const float radius = 11, size = 200;
   std::string report;
   int right = 0, drawn = 0;
   for (const std::string drawn_as : {"10", "14", "41", "12", "17", "71", "31", "19", "f0", "f4", "f2"}) {
@@ -370,22 +403,7 @@ TEST_CASE("a 1 touching its neighbour is read apart", "[core][segment]") {
     std::replace(number.begin(), number.end(), 'f', '1');
     for (const float shear : {0.0f, 0.2f}) {
       for (const int gap : {0, -8}) {  // pixels between the two inks (negative: overlap)
-        Canvas c(560, 280);
-        float x = 60;
-        for (std::size_t i = 0; i < number.size(); ++i) {
-          const Glyph& g = glyphs.at(drawn_as[i]);
-          if (i > 0) x -= g.left * size;
-          for (const Path& p : g.strokes) {
-            for (std::size_t k = 1; k < p.size(); ++k) {
-              auto at = [&](const std::array<float, 2>& q) {
-                return std::array<float, 2>{x + q[0] * size + shear * (0.5f - q[1]) * size, 40 + q[1] * size};
-              };
-              const auto a = at(p[k - 1]), b = at(p[k]);
-              paint_segment(c.pixels.data(), c.width, c.height, a[0], a[1], b[0], b[1], radius, false);
-            }
-          }
-          x += g.right * size + 2 * radius + gap;
-        }
+        const Canvas c = draw_glyphs(drawn_as, shear, gap);
         REQUIRE(one_piece(c));
         const Reading r = recognizer().recognize(c.pixels.data(), c.width, c.height);
         report += number + "->" + r.number + " ";
@@ -408,4 +426,29 @@ TEST_CASE("slanted digits side by side are not grouped as one", "[core][segment]
   REQUIRE_FALSE(one_piece(c));
   const Reading r = recognizer().recognize(c.pixels.data(), c.width, c.height);
   CHECK(r.number == "17");
+}
+
+// Two digits that lean into each other, their neighbouring strokes drawn one
+// into the other (slanted 0s glued side to side, like "001067" in the
+// numbers set): every least-ink seam goes around the contact through one
+// of them; only a straight line through it gives each digit its own ink.
+// 28 of these 40 read right, 25 without straight cuts (the 9s of "09"); the
+// 0s glued along their whole side ("00", "90", "99") still read as one digit.
+TEST_CASE("digits leaning into each other are cut along their contact", "[core][segment]") {
+  std::string report;
+  int right = 0, drawn = 0;
+  for (const std::string number : {"00", "03", "02", "09", "20", "30", "90", "23", "32", "99"}) {
+    for (const float shear : {0.3f, 0.45f}) {
+      for (const int gap : {-16, -22}) {
+        const Canvas c = draw_glyphs(number, shear, gap, 11, 170);
+        REQUIRE(one_piece(c));
+        const Reading r = recognizer().recognize(c.pixels.data(), c.width, c.height);
+        report += number + "->" + r.number + " ";
+        right += r.number == number;
+        ++drawn;
+      }
+    }
+  }
+  INFO(report);
+  CHECK(right >= drawn - 13);
 }

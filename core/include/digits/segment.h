@@ -58,6 +58,10 @@ struct SegmentTrace {
   std::vector<Part> parts;
 };
 
+// Segmentation asks the classifier at most this often per drawing, whatever
+// it holds (a long scribble), so a reading's time is bounded.
+constexpr int kMaxClassifierCalls = 400;
+
 // `pixels` is `width` x `height`, values in [0,1], either polarity. A drawing
 // that is one digit (one group of strokes) gives exactly preprocess()'s input,
 // without calling `classify`; the classifier is asked only where digits are
