@@ -963,6 +963,10 @@ void read_run(const Ink& ink, const Grouping& grouping, const std::vector<Bounda
         // A slot's second seam is a weaker candidate: its parts must read surely.
         const bool second = ba.second || bb.second;
         if (second && rd.confidence < kSecondCut) made.valid = false;
+        // A straight cut is never a 1's edge: a line beside any upright
+        // stroke reads as a 1 (an m as 111); a 1 against its neighbour has
+        // its own cut (find_stem).
+        if ((ba.straight || bb.straight) && rd.label == 1) made.valid = false;
         if (sure_only && (!rd.is_digit || rd.confidence < (second ? kSureSecondCut : kSureCut))) made.valid = false;
         // A stem cut off is surely a 1, and what it was cut from surely another digit.
         if ((ba.peel || bb.peel) && (!rd.is_digit || rd.confidence < kSurePeel || (rd.label == 1) != stem_alone(a, b)))
