@@ -536,6 +536,7 @@ constexpr float kSecondSeamsWidth = 1.2f;  // in a group wider than this x H (el
 constexpr float kStraightSlopes[] = {0.0f, -0.2f, 0.2f, -0.4f, 0.4f, -0.6f, 0.6f};
 constexpr float kStraightStep = 0.05f;
 constexpr float kStraightSide = 0.1f;  // a line leaves at least this share of the group's ink on each side
+constexpr float kStraightWidest = 8;   // no straight cuts in groups wider than this x H (a scribble, not a number)
 
 // One side of a boundary: ink of groups before `group` lies left of it; with
 // `cut`, so does the ink of `group` itself left of the seam (x < seam[y - y0]).
@@ -709,7 +710,7 @@ std::vector<Boundary> seams(const Ink& ink, const Grouping& grouping, int g) {
   // digit its own ink, however much ink it crosses. Only in groups surely
   // holding several digits, and only lines that split the ink unlike every
   // seam kept; the classifier then judges their parts like any other.
-  if (group.width() > kSecondSeamsWidth * h) {
+  if (group.width() > kSecondSeamsWidth * h && group.width() <= kStraightWidest * h) {
     const float straight_step = std::max(1.0f, kStraightStep * h);
     for (float slope : kStraightSlopes) {
       for (float c = group.x0 + kMinCutSide * h; c <= group.x1 - kMinCutSide * h; c += straight_step) {
