@@ -157,6 +157,32 @@ Canvas draw_glyphs(const std::string& drawn_as, float shear, int gap, float radi
   return c;
 }
 
+// Each of `names` drawn (draw_glyphs) at every shear and gap, as one piece
+// of ink, and read: how many read right (f as 1) of how many, and what each read.
+struct PairsRead {
+  int right = 0, drawn = 0;
+  std::string report;
+};
+PairsRead read_glyph_pairs(const std::vector<std::string>& names, const std::vector<float>& shears,
+                           const std::vector<int>& gaps, float size) {
+  PairsRead p;
+  for (const std::string& drawn_as : names) {
+    std::string number = drawn_as;
+    std::replace(number.begin(), number.end(), 'f', '1');
+    for (const float shear : shears) {
+      for (const int gap : gaps) {
+        const Canvas c = draw_glyphs(drawn_as, shear, gap, 11, size);
+        REQUIRE(one_piece(c));
+        const Reading r = recognizer().recognize(c.pixels.data(), c.width, c.height);
+        p.report += number + "->" + r.number + " ";
+        p.right += r.number == number;
+        ++p.drawn;
+      }
+    }
+  }
+  return p;
+}
+
 }  // namespace
 
 TEST_CASE("a single digit gives exactly preprocess()'s input") {
@@ -396,24 +422,11 @@ TEST_CASE("letters and symbols as wide as a digit pair are not read as digits", 
 // Before stems were cut off, 5 of these 44 read right ("31"); a 1 that
 // touched was read as part of its neighbour ("10" as 0, "14" as 4, "12" as 2).
 TEST_CASE("a 1 touching its neighbour is read apart", "[core][segment]") {
-  std::string report;
-  int right = 0, drawn = 0;
-  for (const std::string drawn_as : {"10", "14", "41", "12", "17", "71", "31", "19", "f0", "f4", "f2"}) {
-    std::string number = drawn_as;
-    std::replace(number.begin(), number.end(), 'f', '1');
-    for (const float shear : {0.0f, 0.2f}) {
-      for (const int gap : {0, -8}) {  // pixels between the two inks (negative: overlap)
-        const Canvas c = draw_glyphs(drawn_as, shear, gap);
-        REQUIRE(one_piece(c));
-        const Reading r = recognizer().recognize(c.pixels.data(), c.width, c.height);
-        report += number + "->" + r.number + " ";
-        right += r.number == number;
-        ++drawn;
-      }
-    }
-  }
-  INFO(report);
-  CHECK(right >= drawn - 2);  // all 44 today
+  // Pixels between the two inks: touching, and 8 px into each other.
+  const PairsRead p =
+      read_glyph_pairs({"10", "14", "41", "12", "17", "71", "31", "19", "f0", "f4", "f2"}, {0.0f, 0.2f}, {0, -8}, 200);
+  INFO(p.report);
+  CHECK(p.right >= p.drawn - 2);  // all 44 today
 }
 
 // A slanted 1 just left of a 7 whose stem leans under it: their horizontal
@@ -435,20 +448,8 @@ TEST_CASE("slanted digits side by side are not grouped as one", "[core][segment]
 // 28 of these 40 read right, 25 without straight cuts (the 9s of "09"); the
 // 0s glued along their whole side ("00", "90", "99") still read as one digit.
 TEST_CASE("digits leaning into each other are cut along their contact", "[core][segment]") {
-  std::string report;
-  int right = 0, drawn = 0;
-  for (const std::string number : {"00", "03", "02", "09", "20", "30", "90", "23", "32", "99"}) {
-    for (const float shear : {0.3f, 0.45f}) {
-      for (const int gap : {-16, -22}) {
-        const Canvas c = draw_glyphs(number, shear, gap, 11, 170);
-        REQUIRE(one_piece(c));
-        const Reading r = recognizer().recognize(c.pixels.data(), c.width, c.height);
-        report += number + "->" + r.number + " ";
-        right += r.number == number;
-        ++drawn;
-      }
-    }
-  }
-  INFO(report);
-  CHECK(right >= drawn - 13);
+  const PairsRead p =
+      read_glyph_pairs({"00", "03", "02", "09", "20", "30", "90", "23", "32", "99"}, {0.3f, 0.45f}, {-16, -22}, 170);
+  INFO(p.report);
+  CHECK(p.right >= p.drawn - 13);
 }
