@@ -35,8 +35,8 @@ namespace {
 typedef float Vec4 __attribute__((vector_size(16)));
 typedef int Mask4 __attribute__((vector_size(16)));
 
-// Four pixels a step: which are ink (a lane of -1), ORed into the row's and
-// the column's flags and subtracted from the count.
+// Four pixels a step: which are ink (a lane of -1), ORed into the column's
+// flags and subtracted from the row's count (a row with a count has ink).
 template <bool kInverted>
 InkExtent scan_ink(const float* pixels, int width, int height) {
   InkExtent r;
@@ -45,7 +45,7 @@ InkExtent scan_ink(const float* pixels, int width, int height) {
   int y0 = height, y1 = -1;
   for (int y = 0; y < height; ++y) {
     const float* row = pixels + static_cast<std::size_t>(y) * width;
-    Mask4 any{}, count{};
+    Mask4 count{};
     int x = 0;
     for (; x + 4 <= width; x += 4) {
       Vec4 v;
@@ -56,11 +56,10 @@ InkExtent scan_ink(const float* pixels, int width, int height) {
       const Mask4 ink = v > threshold;
       column |= ink;
       std::memcpy(&columns[x], &column, sizeof column);
-      any |= ink;
       count -= ink;
     }
-    bool has = (any[0] | any[1] | any[2] | any[3]) != 0;
     long n = static_cast<long>(count[0]) + count[1] + count[2] + count[3];
+    bool has = n > 0;
     for (; x < width; ++x) {
       if ((kInverted ? 1.0f - row[x] : row[x]) <= kInkThreshold) continue;
       columns[x] = 1;
@@ -82,16 +81,15 @@ InkExtent scan_ink(const float* pixels, int width, int height) {
 
 Vec4 select(Mask4 m, Vec4 a, Vec4 b) { return (Vec4)(((Mask4)a & m) | ((Mask4)b & ~m)); }
 
-// Copies box `b` of the canvas into `crop` as ink clamped to [0,1]
-// (std::clamp, lane by lane) and returns the largest value (std::max).
+// copy_ink() for one polarity: std::clamp lane by lane, std::max for the peak.
 template <bool kInverted>
-float copy_ink(const float* pixels, int width, const Box& b, float* crop) {
+float copy_ink_as(const float* pixels, int width, const Box& b, float* out, int out_stride) {
   const Vec4 zero{}, one = zero + 1.0f;
   Vec4 peaks{};
   float peak = 0;
   for (int y = 0; y < b.height; ++y) {
     const float* src = pixels + static_cast<std::size_t>(b.y + y) * width + b.x;
-    float* dst = crop + static_cast<std::size_t>(y) * b.width;
+    float* dst = out + static_cast<std::size_t>(y) * out_stride;
     int x = 0;
     for (; x + 4 <= b.width; x += 4) {
       Vec4 v;
@@ -111,6 +109,11 @@ float copy_ink(const float* pixels, int width, const Box& b, float* crop) {
 }
 
 }  // namespace
+
+float copy_ink(const float* pixels, int width, const Box& b, bool inverted, float* out, int out_stride) {
+  return inverted ? copy_ink_as<true>(pixels, width, b, out, out_stride)
+                  : copy_ink_as<false>(pixels, width, b, out, out_stride);
+}
 
 InkExtent ink_extent(const float* pixels, int width, int height, bool inverted) {
   if (width <= 0 || height <= 0) return {};
@@ -300,8 +303,7 @@ Preprocessed preprocess(const float* pixels, int width, int height, bool inverte
 
   const Box& b = result.ink;
   std::vector<float> crop(static_cast<std::size_t>(b.width) * b.height);
-  const float peak =
-      result.inverted ? copy_ink<true>(pixels, width, b, crop.data()) : copy_ink<false>(pixels, width, b, crop.data());
+  const float peak = copy_ink(pixels, width, b, result.inverted, crop.data(), b.width);
 
   thicken_thin_strokes(crop, result.ink);
 

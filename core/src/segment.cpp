@@ -20,6 +20,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <map>
 #include <optional>
 #include <utility>
@@ -70,6 +71,17 @@ struct Ink {
   bool core(std::size_t i) const { return value[i] > kInkThreshold; }
 };
 
+// GCC/Clang vector extensions (SSE2 natively, SIMD128 in WebAssembly).
+typedef float Vec4 __attribute__((vector_size(16)));
+typedef int Mask4 __attribute__((vector_size(16)));
+
+// Whether any lane of a comparison's result is set (two 64-bit halves ORed).
+bool any_lane(Mask4 m) {
+  typedef long long Halves __attribute__((vector_size(16)));
+  const Halves h = (Halves)m;
+  return (h[0] | h[1]) != 0;
+}
+
 // Labelling by runs: the core pixels of each row in runs, a run joined
 // (union-find) to the runs of the row above it touches (8-connected), pieces
 // numbered in the order their first pixel comes row by row. Then a pass
@@ -89,13 +101,10 @@ Ink find_ink(const float* pixels, int w, int h, bool inverted) {
   ink.x1 = std::min(w - 1, box.x + box.width), ink.y1 = std::min(h - 1, box.y + box.height);
   const int x0 = ink.x0, y0 = ink.y0, x1 = ink.x1, y1 = ink.y1;
   const std::size_t n = static_cast<std::size_t>(x1 - x0 + 1) * static_cast<std::size_t>(y1 - y0 + 1);
+  const int stride = x1 - x0 + 1;
   ink.value.resize(n);
   ink.piece.assign(n, -1);
-  for (int y = y0; y <= y1; ++y) {
-    const float* row = pixels + static_cast<std::size_t>(y) * w;
-    float* v = &ink.value[ink.at(x0, y)];
-    for (int x = x0; x <= x1; ++x) v[x - x0] = std::clamp(inverted ? 1.0f - row[x] : row[x], 0.0f, 1.0f);
-  }
+  copy_ink(pixels, w, {x0, y0, stride, y1 - y0 + 1}, inverted, ink.value.data(), stride);
 
   struct Run {
     int y, x0, x1;  // inclusive
@@ -110,13 +119,13 @@ Ink find_ink(const float* pixels, int w, int h, bool inverted) {
   for (int y = box.y; y < box.y + box.height; ++y) {
     const std::size_t row_begin = runs.size();
     const float* v = &ink.value[ink.at(x0, y)];  // v[x - x0]: the pixel at x
-    for (int x = box.x; x < box.x + box.width;) {
-      if (v[x - x0] <= kInkThreshold) {
-        ++x;
-        continue;
-      }
-      Run r{y, x, x};
-      while (r.x1 + 1 < box.x + box.width && v[r.x1 + 1 - x0] > kInkThreshold) ++r.x1;
+    for (int i = box.x - x0, end = i + box.width; i < end;) {
+      while (i < end && v[i] <= kInkThreshold) ++i;
+      if (i == end) break;
+      const int start = i;
+      while (i + 1 < end && v[i + 1] > kInkThreshold) ++i;
+      const Run r{y, start + x0, i + x0};
+      ++i;
       const int label = static_cast<int>(runs.size());
       parent.push_back(label);
       // Runs above that end before this one starts (one column of diagonal
@@ -127,7 +136,6 @@ Ink find_ink(const float* pixels, int w, int h, bool inverted) {
         if (a != b) parent[std::max(a, b)] = std::min(a, b);
       }
       runs.push_back(r);
-      x = r.x1 + 1;
     }
     above = row_begin;
     above_end = runs.size();
@@ -150,23 +158,49 @@ Ink find_ink(const float* pixels, int w, int h, bool inverted) {
     std::fill(&ink.piece[ink.at(r.x0, r.y)], &ink.piece[ink.at(r.x1, r.y)] + 1, p);
   }
 
-  for (int y = y0; y <= y1; ++y) {
-    for (int x = x0; x <= x1; ++x) {
-      const std::size_t i = ink.at(x, y);
-      if (ink.piece[i] >= 0 || ink.value[i] <= kFringe) continue;
-      for (int dy = -1; dy <= 1 && ink.piece[i] < 0; ++dy) {
-        for (int dx = -1; dx <= 1; ++dx) {
-          const int nx = x + dx, ny = y + dy;
-          // Outside the box is background, no core ink.
-          if (nx < x0 || nx > x1 || ny < y0 || ny > y1) continue;
-          const std::size_t j = ink.at(nx, ny);
-          if (ink.core(j)) {
-            ink.piece[i] = ink.piece[j];
-            break;
+  // A fringe pixel takes the piece of its first core neighbour, row above
+  // first, left to right (core pixels all have one; a fringe pixel is not core).
+  const int rows = y1 - y0 + 1;
+  for (int r = 0; r < rows; ++r) {
+    const float* v = &ink.value[static_cast<std::size_t>(r) * stride];
+    int* p = &ink.piece[static_cast<std::size_t>(r) * stride];
+    // Outside the box is background, no core ink: rows beyond it are not looked at.
+    const int first = r > 0 ? -1 : 0, last = r + 1 < rows ? 1 : 0;
+    const Mask4 three = {-1, -1, -1, 0};
+    auto take = [&](int x) {
+      if (p[x] >= 0 || v[x] <= kFringe) return;
+      if (x > 0 && x + 2 < stride) {  // most fringe pixels have no core neighbour: four lanes a row tell
+        Mask4 near{};
+        for (int dy = first; dy <= last; ++dy) {
+          Vec4 n;
+          std::memcpy(&n, v + dy * stride + x - 1, sizeof n);
+          near |= n > kInkThreshold;
+        }
+        if (!any_lane(near & three)) return;
+      }
+      const int from = x > 0 ? x - 1 : x, to = x + 1 < stride ? x + 1 : x;
+      for (int dy = first; dy <= last; ++dy) {
+        const float* nv = v + dy * stride;
+        for (int nx = from; nx <= to; ++nx) {
+          if (nv[nx] > kInkThreshold) {
+            p[x] = p[dy * stride + nx];
+            return;
           }
         }
       }
+    };
+    // Most pixels are background or core: four at a time, looked at only
+    // when one of them is a fringe pixel without a piece.
+    int x = 0;
+    for (; x + 4 <= stride; x += 4) {
+      Vec4 values;
+      Mask4 pieces;
+      std::memcpy(&values, v + x, sizeof values);
+      std::memcpy(&pieces, p + x, sizeof pieces);
+      if (!any_lane((pieces < 0) & (values > kFringe))) continue;
+      for (int k = 0; k < 4; ++k) take(x + k);
     }
+    for (; x < stride; ++x) take(x);
   }
   return ink;
 }

@@ -49,6 +49,10 @@ struct InkExtent {
 };
 InkExtent ink_extent(const float* pixels, int width, int height, bool inverted);
 
+// Copies box `b` of the canvas into `out` (rows `out_stride` apart) as ink:
+// std::clamp(inverted ? 1 - value : value, 0, 1). Returns the largest.
+float copy_ink(const float* pixels, int width, const Box& b, bool inverted, float* out, int out_stride);
+
 // `pixels` is `width` x `height`, row-major, values in [0,1].
 Preprocessed preprocess(const float* pixels, int width, int height);
 // The same, for a caller that already has light_background() and
