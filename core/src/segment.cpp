@@ -1017,8 +1017,12 @@ void read_run(const Ink& ink, const Grouping& grouping, const std::vector<Bounda
   };
 
   // The best split over `nodes` (boundary indices, ascending), as the
-  // boundaries it cuts at; empty when the classifier budget ran out on the
-  // way (some parts were never read).
+  // boundaries it cuts at; `complete` is false when the classifier budget
+  // ran out on the way (some parts could only be the groups as drawn).
+  struct Split {
+    std::vector<int> cuts;
+    bool complete = true;
+  };
   auto best_split = [&](const std::vector<int>& nodes, int span) {
     const int n = static_cast<int>(nodes.size());
     std::vector<double> best(n, -1e30);
@@ -1032,14 +1036,14 @@ void read_run(const Ink& ink, const Grouping& grouping, const std::vector<Bounda
         if (p.valid && best[i] + p.score > best[j]) best[j] = best[i] + p.score, previous[j] = i;
       }
     }
-    std::vector<int> chosen;
-    if (calls >= kMaxClassifierCalls && calls > calls_before) return chosen;
+    Split split;
+    split.complete = calls < kMaxClassifierCalls || calls == calls_before;
     for (int j = n - 1; j > 0; j = previous[j]) {
-      if (previous[j] < 0) return std::vector<int>{};  // cannot happen: the groups as drawn are always a reading
-      chosen.push_back(nodes[j]);
+      if (previous[j] < 0) return Split{{}, false};  // cannot happen: the groups as drawn are always a reading
+      split.cuts.push_back(nodes[j]);
     }
-    std::reverse(chosen.begin(), chosen.end());
-    return chosen;
+    std::reverse(split.cuts.begin(), split.cuts.end());
+    return split;
   };
   // First without the straight cuts, then with them (the parts already read
   // are not read again): when the budget runs out before every part with a
@@ -1050,12 +1054,11 @@ void read_run(const Ink& ink, const Grouping& grouping, const std::vector<Bounda
     all.push_back(k);
     if (!bounds[k].straight) nodes.push_back(k);
   }
-  std::vector<int> chosen = best_split(nodes, kMaxPrimitives);
+  std::vector<int> chosen = best_split(nodes, kMaxPrimitives).cuts;
   if (all.size() > nodes.size() && calls < kMaxClassifierCalls) {
-    std::vector<int> with_straight = best_split(all, 2 * kMaxPrimitives);
-    if (!with_straight.empty()) chosen = std::move(with_straight);
+    Split with_straight = best_split(all, 2 * kMaxPrimitives);
+    if (with_straight.complete) chosen = std::move(with_straight.cuts);
   }
-  if (chosen.empty()) chosen = best_split(nodes, kMaxPrimitives);  // out of budget in the first pass: as before
   int i = from;
   for (int j : chosen) {
     out.push_back(std::move(parts[{i, j}]));
