@@ -25,6 +25,10 @@ void publish_reading(const digits::Reading& r, int selected, double milliseconds
 void publish_canvas_rect(float x, float y, float width, float height);
 // Any other rectangle of the window, as data-<name>-rect (e.g. a button's).
 void publish_rect(const char* name, float x, float y, float width, float height);
+// The app has drawn its first frame with a model loaded: data-first-frame on
+// #prediction gets the page's clock (performance.now(), ms after navigation)
+// at the next animation frame, once the browser has taken that frame in.
+void publish_first_frame();
 // An error the page should show (empty string clears it).
 void publish_error(const std::string& message);
 // Opens the page's file picker for a weights file; false where there is none.

@@ -13,6 +13,7 @@
 #include "embedded.h"
 #include "fonts.h"
 #include "gl.h"
+#include "redraw.h"
 #include "storage.h"
 #include "ui.h"
 
@@ -36,6 +37,8 @@ struct Runtime {
 #endif
   app::AppState state;
   app::Fonts fonts;
+  app::RedrawCheck redraw;
+  bool first_frame_drawn = false;  // with a model loaded (the page's "ready")
   bool running = true;
   // Desktop options: --screenshot PATH saves a PNG after a few frames and exits.
   std::string screenshot;
@@ -157,10 +160,18 @@ void frame(void* arg) {
   app::draw_ui(rt.state, rt.fonts);
   ImGui::Render();
 
+#ifdef __EMSCRIPTEN__
+  // Not drawing in a frame leaves the page showing the last picture.
+  if (!rt.redraw.changed(*ImGui::GetDrawData(), fb_w, fb_h)) return;
+#endif
   glViewport(0, 0, fb_w, fb_h);
   glClearColor(0.08f, 0.09f, 0.11f, 1.0f);
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  if (!rt.first_frame_drawn && rt.state.recognizer.ready()) {
+    rt.first_frame_drawn = true;
+    app::bridge::publish_first_frame();
+  }
 #ifndef __EMSCRIPTEN__
   if (!rt.screenshot.empty() && ++rt.frames == 30) {
     const bool saved = app::save_screenshot(rt.screenshot, fb_w, fb_h);

@@ -15,6 +15,7 @@ void Texture::upload(const float* pixels, int side, bool smooth) { upload(pixels
 
 void Texture::upload(const float* pixels, int width, int height, bool smooth) {
   if (handle_ == 0) glGenTextures(1, &handle_);
+  ++uploads_;
   rgba_.resize(static_cast<std::size_t>(width) * height * 4);
   for (int i = 0; i < width * height; ++i) {
     const float v = std::clamp(pixels[i], 0.0f, 1.0f);

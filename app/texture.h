@@ -18,10 +18,13 @@ class Texture {
   void upload(const float* pixels, int side, bool smooth);
   void upload(const float* pixels, int width, int height, bool smooth);
   void* id() const { return reinterpret_cast<void*>(static_cast<std::uintptr_t>(handle_)); }
+  // How many uploads any texture has had: the picture changed (RedrawCheck).
+  static std::uint64_t uploads() { return uploads_; }
 
  private:
   unsigned handle_ = 0;
   std::vector<std::uint8_t> rgba_;
+  static inline std::uint64_t uploads_ = 0;
 };
 
 }  // namespace app

@@ -36,6 +36,13 @@ EM_JS(void, js_publish_rect, (const char* name, float x, float y, float w, float
   if (el.getAttribute(attribute) !== value) el.setAttribute(attribute, value);
 });
 
+EM_JS(void, js_publish_first_frame, (), {
+  requestAnimationFrame(() => {
+    const el = document.getElementById('prediction');
+    if (el) el.setAttribute('data-first-frame', performance.now().toFixed(1));
+  });
+});
+
 EM_JS(void, js_publish_error, (const char* message), {
   const el = document.getElementById('error');
   if (!el) return;
@@ -129,6 +136,8 @@ void publish_canvas_rect(float x, float y, float width, float height) { publish_
 void publish_rect(const char* name, float x, float y, float width, float height) {
   js_publish_rect(name, x, y, width, height);
 }
+
+void publish_first_frame() { js_publish_first_frame(); }
 
 void publish_error(const std::string& message) { js_publish_error(message.c_str()); }
 

@@ -1,10 +1,11 @@
 // End-to-end test of the built page in headless Chromium (Debian's), driven
 // by playwright-core: load without console errors or non-local requests, draw
 // digits with the mouse and by touch, undo and clear, reject a corrupt
-// weights file while the previous model keeps working, save a screenshot.
+// weights file while the previous model keeps working, draw nothing while
+// idle, save a screenshot.
 //   node e2e.mjs SITE_DIR ARTIFACT_DIR
 import { chromium } from 'playwright-core';
-import { testRun, startServer, launchBrowser, strokes, drawMouse, drawTouch, touchDrag, waitForLabel, canvasRect } from './page.mjs';
+import { testRun, startServer, launchBrowser, strokes, drawMouse, drawTouch, touchDrag, waitForLabel, settledLabel, canvasRect } from './page.mjs';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -27,7 +28,7 @@ try {
 
   for (const digit of ['1', '7', '0']) {
     await drawMouse(page, rect, strokes[digit]);
-    const got = await waitForLabel(page, (l) => l !== '', 5000);
+    const got = await settledLabel(page, 5000);
     const confidence = await page.getAttribute('#prediction', 'data-confidence');
     check(got === digit, `mouse-drawn ${digit} predicted as ${got} (confidence ${confidence})`);
     if (digit === '7') await page.screenshot({ path: path.join(artifacts, 'page.png') });
@@ -51,7 +52,7 @@ try {
 
   // Touch.
   await drawTouch(page, rect, strokes['7']);
-  const touched = await waitForLabel(page, (l) => l !== '', 5000);
+  const touched = await settledLabel(page, 5000);
   check(touched === '7', `touch-drawn 7 predicted as ${touched}`);
   await page.keyboard.press('Delete');
   await waitForLabel(page, (l) => l === '', 3000);
@@ -86,7 +87,7 @@ try {
     check(expected.test(shown), `${what} weights file reported: "${shown}"`);
   }
   await drawMouse(page, rect, strokes['0']);
-  const after = await waitForLabel(page, (l) => l !== '', 5000);
+  const after = await settledLabel(page, 5000);
   check(after === '0', `previous model still predicts after the bad files (0 -> ${after})`);
 
   // A good file loads and clears the error.
@@ -104,7 +105,7 @@ try {
   await phone.goto(url + '/index.html');
   const top = await canvasRect(phone);
   await drawTouch(phone, top, strokes['7']);
-  const phoneLabel = await waitForLabel(phone, (l) => l !== '', 5000);
+  const phoneLabel = await settledLabel(phone, 5000);
   check(phoneLabel === '7', `phone: touch-drawn 7 predicted as ${phoneLabel}`);
   await phone.evaluate(() => document.getElementById('stage').scrollIntoView());
   const stage = await phone.locator('#stage').boundingBox();
@@ -135,6 +136,36 @@ try {
   check(/WebGL 2/.test(noGlText), `without WebGL 2 the page shows an error: "${noGlText}"`);
   await noGl.close();
 
+  // An idle page does not redraw (a page that redrew every frame kept both
+  // cores busy here); a change is drawn at once. WebGL draw calls are counted.
+  // Uint8Array.fromBase64 is taken away: the wasm then comes through the
+  // loader's other path (a data: URL), as in a browser without it.
+  const idle = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await idle.addInitScript(() => {
+    delete Uint8Array.fromBase64;
+    window.drawCalls = 0;
+    const drawElements = WebGL2RenderingContext.prototype.drawElements;
+    WebGL2RenderingContext.prototype.drawElements = function (...args) {
+      ++window.drawCalls;
+      return drawElements.apply(this, args);
+    };
+  });
+  await idle.goto(url + '/index.html');
+  const firstFrame = await idle.waitForFunction(() => document.getElementById('prediction').dataset.firstFrame, null,
+    { timeout: 15000 }).then((h) => h.jsonValue(), () => null);
+  check(firstFrame !== null, `without Uint8Array.fromBase64 the page starts (first frame at ${firstFrame} ms)`);
+  await idle.waitForTimeout(1000);
+  const before = await idle.evaluate(() => window.drawCalls);
+  await idle.waitForTimeout(1000);
+  const idleDraws = (await idle.evaluate(() => window.drawCalls)) - before;
+  check(before > 0 && idleDraws === 0, `an idle page draws nothing (${idleDraws} draw calls in 1 s, ${before} before)`);
+  await idle.keyboard.press('r');
+  const sample = await settledLabel(idle, 5000);
+  await idle.waitForTimeout(300);
+  const changeDraws = (await idle.evaluate(() => window.drawCalls)) - before;
+  check(sample !== '' && changeDraws > 0, `a new drawing is drawn (R: label ${sample}, ${changeDraws} draw calls)`);
+  await idle.close();
+
   // The same page opened straight from disk (file://): everything is inside digits.js.
   const local = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const localErrors = [];
@@ -142,7 +173,7 @@ try {
   await local.goto('file://' + path.join(site, 'index.html'));
   const localRect = await canvasRect(local);
   await drawMouse(local, localRect, strokes['1']);
-  const fromDisk = await waitForLabel(local, (l) => l !== '', 5000);
+  const fromDisk = await settledLabel(local, 5000);
   check(fromDisk === '1' && localErrors.length === 0, `page opened from file:// predicts (1 -> ${fromDisk})`);
 } finally {
   await browser.close();

@@ -4,7 +4,7 @@
 // the runner-up's map (Shift+S) differs, and that nothing logs an error.
 //   node e2e_inside.mjs SITE_DIR ARTIFACT_DIR
 import { chromium } from 'playwright-core';
-import { testRun, startServer, launchBrowser, strokes, drawMouse, waitForLabel, canvasRect } from './page.mjs';
+import { testRun, startServer, launchBrowser, strokes, drawMouse, waitForLabel, settledLabel, canvasRect } from './page.mjs';
 import path from 'node:path';
 
 const { site, artifacts, failures, check } = testRun(process.argv);
@@ -51,7 +51,7 @@ try {
   await page.goto(url + '/index.html');
   const rect = await canvasRect(page);
   await drawMouse(page, rect, strokes['7']);
-  const label = await waitForLabel(page, (l) => l !== '', 5000);
+  const label = await settledLabel(page, 5000);
   check(label === '7', `mouse-drawn 7 predicted as ${label}`);
   await page.mouse.move(rect.x - 40, rect.y + 10);  // the brush outline off the canvas
   await page.waitForTimeout(200);

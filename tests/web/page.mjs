@@ -161,3 +161,21 @@ export async function waitForAttribute(page, name, accept, timeout) {
 }
 
 export function waitForLabel(page, accept, timeout) { return waitForAttribute(page, 'data-label', accept, timeout); }
+
+// The label once a drawing's readings have settled: a reading can come while
+// the stroke is still going on (a 7's bar alone), so the first label shown
+// is not always the drawing's. Waits for a label, then until no reading has
+// come for 250 ms.
+export async function settledLabel(page, timeout) {
+  const start = Date.now();
+  let label = await waitForLabel(page, (l) => l !== '', timeout);
+  let count = await page.getAttribute('#prediction', 'data-count');
+  while (Date.now() - start < timeout) {
+    await page.waitForTimeout(250);
+    const now = await page.getAttribute('#prediction', 'data-count');
+    label = await page.getAttribute('#prediction', 'data-label');
+    if (now === count) break;
+    count = now;
+  }
+  return label;
+}
