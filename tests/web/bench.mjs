@@ -99,10 +99,11 @@ wasmBreakdown();
 const { server, url } = await startServer(site);
 const browser = await launchBrowser(chromium);
 try {
-  // Two moments per load, by the page's clock: the model's first reading
-  // published (the empty canvas, read before the first frame), and the first
-  // frame drawn with the model, taken at the animation frame after it
-  // (data-first-frame: the browser has that frame by then).
+  // Two moments per load, by the page's clock: the first animation frame
+  // that sees the model's first reading (of the empty canvas, published
+  // before the first frame; what this benchmark called ready until
+  // 2026-12-07), and ready: the first frame drawn with the model, taken at
+  // the animation frame after it (data-first-frame: the browser has it then).
   const loaded = [], ready = [];
   let page;
   for (let i = 0; i < 5; ++i) {
@@ -119,7 +120,7 @@ try {
     v.sort((a, b) => a - b);
     return `median ${v[2].toFixed(0)} ms, min ${v[0].toFixed(0)}, max ${v[4].toFixed(0)}`;
   };
-  console.log(`model loaded (first reading published) after navigation: ${summary(loaded)} (5 loads)`);
+  console.log(`first animation frame after the model's first reading: ${summary(loaded)} (5 loads)`);
   console.log(`ready (first frame drawn with the model) after navigation: ${summary(ready)} (5 loads, ` +
     'performance.now() on the page)');
 
