@@ -34,15 +34,23 @@ void Canvas::resize(int width) {
   width = std::clamp(width, kMinWidth, kMaxWidth);
   if (width == width_) return;
   pixels_ = rewidth(pixels_, width_, width, kHeight);
-  for (std::vector<float>& h : history_) h = rewidth(h, width_, width, kHeight);
+  for (std::vector<float>& h : history_) {
+    if (!h.empty()) h = rewidth(h, width_, width, kHeight);
+    h.reserve(pixels_.size());
+  }
   width_ = width;
   drawing_ = false;
   ++version_;
 }
 
 void Canvas::snapshot() {
-  history_.push_back(pixels_);
-  if (history_.size() > kUndoLevels) history_.pop_front();
+  if (history_.empty()) {
+    history_.resize(kUndoLevels);
+    for (std::vector<float>& h : history_) h.reserve(pixels_.size());
+  }
+  history_[undo_next_].assign(pixels_.begin(), pixels_.end());  // over the oldest when full
+  undo_next_ = (undo_next_ + 1) % kUndoLevels;
+  undo_count_ = std::min(undo_count_ + 1, kUndoLevels);
 }
 
 void Canvas::begin_stroke(float x, float y, float radius, bool erase) {
@@ -76,9 +84,10 @@ void Canvas::clear() {
 }
 
 bool Canvas::undo() {
-  if (history_.empty()) return false;
-  pixels_ = std::move(history_.back());
-  history_.pop_back();
+  if (undo_count_ == 0) return false;
+  undo_next_ = (undo_next_ + kUndoLevels - 1) % kUndoLevels;
+  --undo_count_;
+  pixels_.swap(history_[undo_next_]);  // the slot keeps the discarded drawing's buffer
   drawing_ = false;
   ++version_;
   return true;

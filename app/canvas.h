@@ -3,11 +3,13 @@
 // to write a number), painted with a round anti-aliased brush. Each stroke is
 // a chain of capsules between consecutive input positions, so fast strokes
 // have no gaps. Whole-canvas snapshots taken at the start of each stroke give
-// undo.
+// undo; their buffers are reserved together at the first one and reused, so
+// an action allocates nothing. (A 627 KB allocation per stroke or R key
+// moved the next reading's own buffers onto fresh pages of the page's
+// memory: in headless Chromium that reading took 1.9 ms instead of 0.7.)
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <vector>
 
 namespace app {
@@ -35,7 +37,7 @@ class Canvas {
 
   void clear();
   bool undo();
-  bool can_undo() const { return !history_.empty(); }
+  bool can_undo() const { return undo_count_ > 0; }
   // Puts a 28x28 byte image scaled 10x right of the drawing if it fits there,
   // so samples can be lined up into a number; otherwise it replaces the
   // drawing, centred (undoable either way).
@@ -52,7 +54,10 @@ class Canvas {
 
   int width_;
   std::vector<float> pixels_;
-  std::deque<std::vector<float>> history_;  // each snapshot is width_ x kHeight
+  // A ring of snapshot buffers (each width_ x kHeight once used): the newest
+  // undo_count_ of them, ending just before slot undo_next_, are the history.
+  std::vector<std::vector<float>> history_;
+  std::size_t undo_next_ = 0, undo_count_ = 0;
   std::uint64_t version_ = 0;
   bool drawing_ = false, erase_ = false;
   float radius_ = 10, last_x_ = 0, last_y_ = 0;

@@ -4,8 +4,10 @@
 #include <imgui.h>
 #include <imgui_impl_opengl3.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "app_state.h"
 #include "bridge.h"
@@ -223,6 +225,26 @@ extern "C" EMSCRIPTEN_KEEPALIVE void digits_draw_strokes(const float* xy, const 
   }
   s.sample_index = -1;
   app::update_prediction(s);
+}
+#endif
+
+#ifdef __EMSCRIPTEN__
+// For tests/web/bench.mjs: reads the current drawing `count` more times at
+// once, through the same pipeline, and returns the median milliseconds;
+// nothing is kept or published. Next to data-ms (the reading right after an
+// input event) it gives the pipeline's time warm, in the same page.
+extern "C" EMSCRIPTEN_KEEPALIVE double digits_time_rereading(int count) {
+  if (g_runtime == nullptr || !g_runtime->state.recognizer.ready() || count < 1) return -1;
+  app::AppState& s = g_runtime->state;
+  std::vector<double> ms;
+  for (int i = 0; i < count; ++i) {
+    const double start = emscripten_get_now();
+    (void)s.recognizer.pipeline().recognize(s.canvas.pixels().data(), s.canvas.width(), s.canvas.height());
+    ms.push_back(emscripten_get_now() - start);
+  }
+  s.recognizer.refocus();  // the panels' digit back in the network
+  std::nth_element(ms.begin(), ms.begin() + count / 2, ms.end());
+  return ms[static_cast<std::size_t>(count / 2)];
 }
 #endif
 
