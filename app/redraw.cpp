@@ -26,7 +26,7 @@ struct Fingerprint {
       add(word);
     }
     std::uint64_t tail = 0;
-    std::memcpy(&tail, bytes + i, size - i);
+    if (size > i) std::memcpy(&tail, bytes + i, size - i);  // an empty buffer may have no data pointer
     add(tail ^ size);
   }
   void add_float(float f) {
