@@ -4,7 +4,7 @@
 // the runner-up's map (Shift+S) differs, and that nothing logs an error.
 //   node e2e_inside.mjs SITE_DIR ARTIFACT_DIR
 import { chromium } from 'playwright-core';
-import { testRun, startServer, launchBrowser, strokes, drawMouse, waitForLabel, settledLabel, canvasRect } from './page.mjs';
+import { testRun, startServer, launchBrowser, strokes, drawMouse, settledLabel, canvasRect } from './page.mjs';
 import path from 'node:path';
 
 const { site, artifacts, failures, check } = testRun(process.argv);
