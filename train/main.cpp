@@ -23,6 +23,7 @@
 #include "image_io.h"
 #include "negatives.h"
 #include "number_set.h"
+#include "part_set.h"
 #include "parallel_evaluate.h"
 #include "predict.h"
 #include "preview.h"
@@ -189,6 +190,10 @@ int main(int argc, char** argv) {
                    "wrongly cut parts of touching numbers per MNIST image, as not-a-digit examples (0: none)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
+  train_cmd->add_option("--parts", t.parts, "a part file (digits part-set): segmentation's own candidate parts");
+  train_cmd->add_option("--part-fraction", t.part_fraction, "parts per MNIST image, half digits, half not (0: none)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   train_cmd->add_option("--fashion", t.fashion_dir, "Fashion-MNIST folder for negatives (\"\": none)")
       ->capture_default_str();
   train_cmd->add_option("--init", t.init, "start from this weights file instead of random weights");
@@ -235,6 +240,17 @@ int main(int argc, char** argv) {
   number_cmd->add_option("--seed", numbers.seed, "random seed")->capture_default_str();
   number_cmd->add_option("--data", numbers.data_dir, "folder with the MNIST IDX files")->capture_default_str();
   number_cmd->add_flag("--truth", numbers.truth, "also write <name>.truth: which digit owns each pixel (binary PGM)");
+
+  train::PartSetOptions part_set;
+  part_set.data_dir = kDefaultData;
+  part_set.weights = kDefaultWeights;
+  auto* part_cmd = app.add_subcommand(
+      "part-set", "segment numbers of MNIST training digits and write every candidate part, labelled, for training");
+  part_cmd->add_option("-o,--output", part_set.output, "part file to write")->required();
+  part_cmd->add_option("--weights", part_set.weights, "the model segmentation reads with")->capture_default_str();
+  part_cmd->add_option("--count", part_set.count, "numbers to compose")->capture_default_str();
+  part_cmd->add_option("--seed", part_set.seed, "random seed")->capture_default_str();
+  part_cmd->add_option("--data", part_set.data_dir, "folder with the MNIST IDX files")->capture_default_str();
 
   std::string convert_in, convert_out;
   bool half = false, int8 = false;
@@ -332,6 +348,7 @@ int main(int argc, char** argv) {
       return train::write_preview(preview_kind, kDefaultData, kDefaultFashion, preview_out, preview_seed);
     if (*convert_cmd) return convert_command(convert_in, convert_out, data, half, int8);
     if (*number_cmd) return train::write_number_set(numbers);
+    if (*part_cmd) return train::write_part_set(part_set);
     return train::predict_command(weights, paths, json);
   } catch (const std::exception& e) {
     std::cerr << "error: " << e.what() << '\n';

@@ -154,7 +154,9 @@ struct Number {
 };
 
 // One number of `group` (0 apart, 1 near, 2 touching); returns its canvas and fills `number`.
-Number compose(int group, const Dataset& test, std::mt19937& rng, std::string& number) {
+// Its MNIST digits come from `source` at `indices` (any of its images when empty).
+Number compose(int group, const Dataset& source, const std::vector<int>& indices, std::mt19937& rng,
+               std::string& number) {
   std::uniform_real_distribution<float> u(-1.0f, 1.0f), p(0.0f, 1.0f);
   const int count = 2 + static_cast<int>(rng() % 5);
   const float height = 70 + 100 * p(rng), shear = 0.05f + 0.25f * u(rng), drift = 0.08f * u(rng);
@@ -164,9 +166,10 @@ Number compose(int group, const Dataset& test, std::mt19937& rng, std::string& n
     std::vector<float> canvas(kDrawnCanvas * kDrawnCanvas, 0.0f);
     int label = 0;
     if (rng() % 2 == 0) {
-      const int index = static_cast<int>(rng() % static_cast<unsigned>(test.images.count));
-      label = test.labels[index];
-      draw_mnist_digit(test.images.image(index), rng, canvas);
+      const int index = indices.empty() ? static_cast<int>(rng() % static_cast<unsigned>(source.images.count))
+                                        : indices[rng() % indices.size()];
+      label = source.labels[index];
+      draw_mnist_digit(source.images.image(index), rng, canvas);
     } else {
       label = static_cast<int>(rng() % 10);
       draw_stroke_digit(label, rng, canvas);
@@ -226,6 +229,16 @@ Number compose(int group, const Dataset& test, std::mt19937& rng, std::string& n
 
 }  // namespace
 
+ComposedNumber compose_number(int group, const Dataset& source, const std::vector<int>& indices, std::mt19937& rng) {
+  ComposedNumber out;
+  Number made = compose(group, source, indices, rng, out.number);
+  out.width = made.image.width;
+  out.height = made.image.height;
+  out.pixels = std::move(made.image.pixels);
+  out.owner = std::move(made.owner);
+  return out;
+}
+
 int write_number_set(const NumberSetOptions& o) {
   if (o.count <= 0) throw Error("number-set: --count must be positive");
   const Dataset test = load_mnist(o.data_dir, "t10k");
@@ -234,7 +247,7 @@ int write_number_set(const NumberSetOptions& o) {
   std::string number;
   for (int i = 0; i < o.count; ++i) {
     const int group = i % 3;
-    const Number made = compose(group, test, rng, number);
+    const Number made = compose(group, test, {}, rng, number);
     char name[64];
     std::snprintf(name, sizeof name, "%05d_%s_%s", i, kGroups[group], number.c_str());
     const std::string path = o.out_dir + "/" + name;

@@ -14,7 +14,11 @@
 #pragma once
 
 #include <cstdint>
+#include <random>
 #include <string>
+#include <vector>
+
+#include "digits/idx.h"
 
 namespace digits::train {
 
@@ -27,5 +31,17 @@ struct NumberSetOptions {
 };
 
 int write_number_set(const NumberSetOptions& options);
+
+// One number of `group` (0 apart, 1 near, 2 touching) composed the way the
+// set's are, its MNIST digits drawn from `source`'s images at `indices` (any
+// of them when empty): its canvas (0 background, 1 ink) and, per pixel,
+// which digit put the most ink there (1 = leftmost, 0 = none).
+struct ComposedNumber {
+  int width = 0, height = 0;
+  std::vector<float> pixels;
+  std::vector<std::uint8_t> owner;
+  std::string number;
+};
+ComposedNumber compose_number(int group, const Dataset& source, const std::vector<int>& indices, std::mt19937& rng);
 
 }  // namespace digits::train

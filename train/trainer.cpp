@@ -27,6 +27,7 @@
 #include "digits/idx.h"
 #include "digits/model.h"
 #include "negatives.h"
+#include "part_set.h"
 #include "neighbours.h"
 #include "parallel_evaluate.h"
 #include "report.h"
@@ -54,6 +55,7 @@ std::string fingerprint(const TrainOptions& o) {
   if (o.average > 0) os << " average=" << o.average;
   if (o.mnist_augment < 1) os << " mnist_augment=" << o.mnist_augment;
   if (o.neighbour_fraction > 0) os << " neighbours=" << o.neighbour_fraction;
+  if (o.part_fraction > 0) os << " parts=" << o.part_fraction;
   if (o.miscut_fraction > 0) os << " miscuts=" << o.miscut_fraction;
   if (!o.init.empty()) os << " init=" << std::filesystem::path(o.init).filename().string();
   return os.str();
@@ -123,7 +125,7 @@ Split split_data(const Dataset& data, const TrainOptions& o) {
 }
 
 // An epoch's items: MNIST training images by index, and the synthetic ones.
-constexpr int kStyleItem = -1, kNegativeItem = -2, kNeighbourItem = -3, kMiscutItem = -4;
+constexpr int kStyleItem = -1, kNegativeItem = -2, kNeighbourItem = -3, kMiscutItem = -4, kPartItem = -5;
 
 namespace {
 
@@ -135,6 +137,7 @@ std::vector<int> epoch_order(const std::vector<int>& train, const TrainOptions& 
   order.insert(order.end(), static_cast<std::size_t>(std::lround(o.negative_fraction * train.size())), kNegativeItem);
   order.insert(order.end(), static_cast<std::size_t>(std::lround(o.neighbour_fraction * train.size())), kNeighbourItem);
   order.insert(order.end(), static_cast<std::size_t>(std::lround(o.miscut_fraction * train.size())), kMiscutItem);
+  order.insert(order.end(), static_cast<std::size_t>(std::lround(o.part_fraction * train.size())), kPartItem);
   std::shuffle(order.begin(), order.end(), rng);
   return order;
 }
@@ -142,6 +145,7 @@ std::vector<int> epoch_order(const std::vector<int>& train, const TrainOptions& 
 struct Synthetic {
   StyleSource styles;
   std::unique_ptr<NegativeSource> negatives;
+  PartPool parts;
 };
 
 // A fixed set of world-style digits (from the training split's digits, with
@@ -205,6 +209,14 @@ void prepare_chunk(const Dataset& data, const Synthetic& synthetic, const std::v
         while (!neighbour_input(synthetic.styles, rng, label, raw.data())) {
         }
         target[label] = 1.0f;
+      } else if (index == kPartItem) {
+        const int label = part_input(synthetic.parts, rng, raw.data());
+        if (label >= 0) {
+          target[label] = 1.0f;
+        } else {
+          target.assign(kClasses, 1.0f / kClasses);
+        }
+        augmented = false;  // exactly what segmentation hands the classifier
       } else if (index == kMiscutItem) {
         while (!miscut_input(synthetic.styles, rng, raw.data())) {
         }
@@ -271,6 +283,12 @@ int run_training(const TrainOptions& o) {
   synthetic.styles = make_style_source(train_data, split.train);
   if (o.negative_fraction > 0) {
     synthetic.negatives = std::make_unique<NegativeSource>(NegativeSplit::Train, o.fashion_dir);
+  }
+  if (o.part_fraction > 0) {
+    if (o.parts.empty()) throw Error("--part-fraction needs --parts FILE (digits part-set writes one)");
+    synthetic.parts = load_part_set(o.parts);
+    if (synthetic.parts.digits.empty() || synthetic.parts.wrong.empty())
+      throw Error(o.parts + ": the part file needs both digits and not-digits");
   }
   const Dataset style_validation =
       style_validation_set(synthetic.styles, o.style_fraction > 0 ? std::min(2000, o.validation) : 0, o.seed);

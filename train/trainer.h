@@ -41,6 +41,10 @@ struct TrainOptions {
   // towards a uniform output like the negatives, as a fraction of the MNIST
   // training images; 0 turns them off.
   float miscut_fraction = 0.0f;
+  // Segmentation's own candidate parts (train/part_set.h), half right
+  // digits, half wrong cuts, as a fraction of the MNIST training images.
+  std::string parts;
+  float part_fraction = 0.0f;
   std::string fashion_dir;  // Fashion-MNIST IDX folder for negatives ("" = none)
   std::string init;         // start from this weights file instead of random weights
   int validation = 5000;    // images held out of the training set

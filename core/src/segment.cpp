@@ -779,7 +779,6 @@ std::optional<Boundary> stem_cut(const Ink& ink, const Grouping& grouping, int g
   if (piece.height() < std::max(kStemMinRows, kStemPiece * grouping.digit_height) ||
       piece.width() < kStemAspect * piece.height())
     return {};
-  if (std::getenv("NOSTEM")) return {};
   const Stem left = find_stem(ink, p, true), right = find_stem(ink, p, false);
   const Stem& stem = left.rows >= right.rows ? left : right;
   if (stem.rows == 0) return {};
@@ -876,7 +875,9 @@ struct Part {  // the ink between two boundaries
 // buffer with a background margin, and preprocesses that: the digit's input
 // is made exactly the way a canvas holding only it would be. Invalid when
 // empty, or when the seams cross each other over ink.
-Part extract(const Ink& ink, const Grouping& grouping, const Boundary& a, const Boundary& b) {
+// With `pixels`, also lists the part's core ink pixels (canvas indices), for a trace.
+Part extract(const Ink& ink, const Grouping& grouping, const Boundary& a, const Boundary& b,
+             std::vector<int>* pixels_out = nullptr) {
   Part part;
   const int first = a.group, last = b.cut ? b.group : b.group - 1;
   if (last < first) return part;
@@ -904,7 +905,10 @@ Part extract(const Ink& ink, const Grouping& grouping, const Boundary& a, const 
       if (!after_a && !before_b && ink.core(i)) return part;  // the seams cross over ink
       if (!after_a || !before_b) continue;
       buffer[static_cast<std::size_t>(y - y0 + 2) * bw + (x - x0 + 2)] = ink.value[i];
-      if (ink.core(i)) ++pixels;
+      if (ink.core(i)) {
+        ++pixels;
+        if (pixels_out) pixels_out->push_back(y * ink.width + x);
+      }
     }
   }
   if (pixels == 0) return part;
@@ -979,7 +983,8 @@ void read_run(const Ink& ink, const Grouping& grouping, const std::vector<Bounda
     const float left = ba.cut ? ba.x : grouping.groups[ba.group].x0;
     const float right = bb.cut ? bb.x : grouping.groups[bb.group - 1].x1;
     if (!as_drawn(a, b) && right - left > kMaxPartWidth * h * 1.2f) return p;
-    Part made = extract(ink, grouping, ba, bb);
+    std::vector<int> pixels;
+    Part made = extract(ink, grouping, ba, bb, trace ? &pixels : nullptr);
     made.scored = true;
     if (made.valid && !as_drawn(a, b) &&
         (made.input.ink.width > kMaxPartWidth * h || made.input.ink.height < kMinPartHeight * h))
@@ -1006,7 +1011,10 @@ void read_run(const Ink& ink, const Grouping& grouping, const std::vector<Bounda
         // A stem cut off is surely a 1, and what it was cut from surely another digit.
         if ((ba.peel || bb.peel) && (!rd.is_digit || rd.confidence < kSurePeel || (rd.label == 1) != stem_alone(a, b)))
           made.valid = false;
-        if (trace) trace->parts.push_back({made.input.ink, rd.label, rd.confidence, made.score, false});
+        if (trace) {
+          trace->parts.push_back({made.input.ink, rd.label, rd.confidence, made.score, false, made.input.image,
+                                  std::move(pixels)});
+        }
       } else {
         made.valid = as_drawn(a, b);  // out of budget: only the groups as drawn
         made.score = -10;

@@ -52,6 +52,8 @@ struct SegmentTrace {
     float confidence = 0;
     double score = 0;  // what the dynamic program added up
     bool chosen = false;
+    std::array<float, kImageSize> input{};  // what the classifier read
+    std::vector<int> pixels;                // its core ink, as canvas indices (y * width + x)
   };
   std::vector<int> group_of_pixel;  // per canvas pixel: its group, -1 for background and specks
   std::vector<Group> groups;        // left to right
