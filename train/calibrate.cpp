@@ -494,8 +494,8 @@ int run_calibrate(const CalibrateOptions& o) {
     const std::vector<float> mnist_scores = score(fit_pos_mnist), style_scores = score(fit_pos_style);
     std::vector<float> pos_scores = score(fit_pos);
     m.fit_auroc = auroc(pos_scores, score(fit_neg));
-    // Keep 99.7% of the validation digits and 99.4% of the style digits.
-    m.threshold = std::min(quantile(mnist_scores, 0.003), quantile(style_scores, 0.006));
+    // Keep o.keep of the validation digits and 99.4% of the style digits.
+    m.threshold = std::min(quantile(mnist_scores, 1 - o.keep), quantile(style_scores, 0.006));
     const std::vector<float> held = score(held_neg), test_scores = score(test_pos);
     std::vector<float> all_pos = test_scores;
     for (const Signals& s : extra_pos) {

@@ -250,6 +250,7 @@ int main(int argc, char** argv) {
   part_cmd->add_option("--weights", part_set.weights, "the model segmentation reads with")->capture_default_str();
   part_cmd->add_option("--count", part_set.count, "numbers to compose")->capture_default_str();
   part_cmd->add_option("--seed", part_set.seed, "random seed")->capture_default_str();
+  part_cmd->add_flag("--fragments", part_set.fragments, "pieces of one digit count as not digits too");
   part_cmd->add_option("--data", part_set.data_dir, "folder with the MNIST IDX files")->capture_default_str();
 
   std::string convert_in, convert_out;
@@ -269,6 +270,9 @@ int main(int argc, char** argv) {
       app.add_subcommand("calibrate", "fit the temperature and the digit score, write them into the weights file");
   calibrate_cmd->add_option("--weights", cal.weights, "weights file to calibrate")->required();
   calibrate_cmd->add_option("-o,--output", cal.output, "weights file to write (default: rewrite --weights)");
+  calibrate_cmd->add_option("--keep", cal.keep, "share of the validation digits the digit score keeps")
+      ->check(CLI::Range(0.9, 1.0))
+      ->capture_default_str();
   calibrate_cmd->add_option("--drawn", cal.drawn_dir, "drawn-digit set folder (ECE, acceptance)");
   calibrate_cmd->add_option("--style", cal.style_dir, "style set folder (ECE, acceptance)");
   calibrate_cmd->add_option("--data", cal.data_dir, "folder with the MNIST IDX files")->capture_default_str();

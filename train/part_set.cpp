@@ -32,7 +32,8 @@ struct Found {
 
 // The label of a candidate part (see part_set.h): 0-9, -1 (not a digit) or
 // -2 (in between: left out).
-int label_part(const std::vector<int>& pixels, const ComposedNumber& n, const std::vector<long>& owned) {
+int label_part(const std::vector<int>& pixels, const ComposedNumber& n, const std::vector<long>& owned,
+               bool fragments) {
   if (pixels.empty()) return -2;
   std::vector<long> mine(owned.size(), 0);
   for (int i : pixels) ++mine[n.owner[static_cast<std::size_t>(i)]];
@@ -43,11 +44,11 @@ int label_part(const std::vector<int>& pixels, const ComposedNumber& n, const st
   const double share = static_cast<double>(mine[best]) / static_cast<double>(pixels.size());
   const double cover = owned[best] > 0 ? static_cast<double>(mine[best]) / static_cast<double>(owned[best]) : 0;
   if (share >= kRightShare && cover >= kRightCover) return n.number[static_cast<std::size_t>(best - 1)] - '0';
-  if (share < kWrongShare || cover < kWrongCover) return -1;
+  if (share < kWrongShare || (fragments && cover < kWrongCover)) return -1;
   return -2;
 }
 
-void segment_number(Recognizer& recognizer, const ComposedNumber& n, Found& found) {
+void segment_number(Recognizer& recognizer, const ComposedNumber& n, bool fragments, Found& found) {
   SegmentTrace trace;
   (void)segment(n.pixels.data(), n.width, n.height, [&](const std::array<float, kImageSize>& input) {
     const DigitReading d = recognizer.classify(input);
@@ -59,7 +60,7 @@ void segment_number(Recognizer& recognizer, const ComposedNumber& n, Found& foun
     if (n.pixels[i] > kInkThreshold) ++owned[n.owner[i]];
   }
   for (const SegmentTrace::Part& p : trace.parts) {
-    const int label = label_part(p.pixels, n, owned);
+    const int label = label_part(p.pixels, n, owned, fragments);
     // A stroke cut off a digit rightly reads as a 1: taught as no digit, it
     // would teach the network to doubt every 1 (a 1 against its neighbour
     // has its own cut, find_stem in core/src/segment.cpp).
@@ -84,7 +85,8 @@ int write_part_set(const PartSetOptions& o) {
       std::seed_seq seq{o.seed, static_cast<std::uint32_t>(i)};
       std::mt19937 rng(seq);
       const int group = i % 5 < 3 ? 2 : i % 5 == 3 ? 1 : 0;  // touching, then near and apart
-      segment_number(recognizer, compose_number(group, train, split.train, rng), found[static_cast<std::size_t>(part)]);
+      segment_number(recognizer, compose_number(group, train, split.train, rng), o.fragments,
+                     found[static_cast<std::size_t>(part)]);
     }
   });
   std::string bytes(kMagic, kMagic + sizeof kMagic);

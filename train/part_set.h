@@ -6,11 +6,15 @@
 //   a digit        at least kRightShare of the part's ink is one digit's,
 //                  and the part holds at least kRightCover of that digit;
 //   not a digit    no digit owns kWrongShare of its ink: two digits whole,
-//                  a digit with much of its neighbour, pieces of two;
-// parts in between (a digit with a sliver of its neighbour) are left out,
-// and so are pieces of one digit alone: a 9's loop is a 0 and a 4's stem a
-// 1, and taught as no digit they would teach the network to doubt real 0s
-// and 1s (segmentation's height and width priors refuse them).
+//                  a digit with much of its neighbour, pieces of two; with
+//                  `fragments`, also a piece of one digit (less than
+//                  kWrongCover of it);
+// parts in between (a digit with a sliver of its neighbour), and wrong parts
+// the model reads as a 1 (a stroke cut off a digit is one), are left out.
+// Pieces of one digit are ambiguous (a 9's loop is a 0): taught as no digit
+// they teach the model to doubt some real digits, and left out it learns to
+// read half a digit surely. The shipped model's first round takes them, its
+// second does not (README, "Train").
 // Trained on, the right parts teach the network to read digits as cut from
 // touching ink, the wrong ones (towards a uniform output, like the other
 // negatives) to doubt the cuts segmentation must not choose.
@@ -31,6 +35,7 @@ struct PartSetOptions {
   std::string output;    // the part file to write
   int count = 6000;      // numbers composed
   std::uint32_t seed = 11;
+  bool fragments = false;  // pieces of one digit count as not digits
 };
 
 // Writes the part file; prints how many parts of each kind it holds.
