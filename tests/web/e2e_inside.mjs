@@ -78,7 +78,9 @@ try {
   await page.waitForTimeout(200);
   const overlaid = await page.screenshot({ clip, path: path.join(artifacts, 'inside-overlay.png') });
   const o = await compare(tool, plain, overlaid);
-  check(o.differ > 0.01 * o.total && o.warmB > 0.01 * o.total && o.warmA < 0.001 * o.total,
+  // Warm: a share of the whole canvas, of which the digit covers a tenth; a
+  // focused map (the 2026-12-08 model's, on a 7's corner) warms half a percent.
+  check(o.differ > 0.01 * o.total && o.warmB > 0.0025 * o.total && o.warmA < 0.001 * o.total,
     `the overlay colours the canvas (${o.differ} pixels changed; warm pixels ${o.warmA} -> ${o.warmB} of ${o.total})`);
 
   // Where: the warm pixels sit around the digit's box, not elsewhere on the canvas.
