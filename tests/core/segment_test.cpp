@@ -445,11 +445,12 @@ TEST_CASE("slanted digits side by side are not grouped as one", "[core][segment]
 // into the other (slanted 0s glued side to side, like "001067" in the
 // numbers set): every least-ink seam goes around the contact through one
 // of them; only a straight line through it gives each digit its own ink.
-// 28 of these 40 read right, 25 without straight cuts (the 9s of "09"); the
-// 0s glued along their whole side ("00", "90", "99") still read as one digit.
+// 32 of these 40 read right (28 before the model was trained on
+// segmentation's parts, 25 without straight cuts); the 0s glued along their
+// whole side ("00", "90", "99") still often read as one digit.
 TEST_CASE("digits leaning into each other are cut along their contact", "[core][segment]") {
   const PairsRead p =
       read_glyph_pairs({"00", "03", "02", "09", "20", "30", "90", "23", "32", "99"}, {0.3f, 0.45f}, {-16, -22}, 170);
   INFO(p.report);
-  CHECK(p.right >= p.drawn - 13);
+  CHECK(p.right >= p.drawn - 10);
 }
