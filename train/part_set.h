@@ -45,7 +45,7 @@ int write_part_set(const PartSetOptions& options);
 struct PartPool {
   std::vector<std::uint8_t> images;  // kImageSize per part
   std::vector<std::int8_t> labels;
-  std::vector<int> digits, wrong;    // indices of each kind
+  std::vector<int> digits, wrong;  // indices of each kind
   int size() const { return static_cast<int>(labels.size()); }
 };
 PartPool load_part_set(const std::string& path);  // throws digits::Error on a bad file

@@ -1012,8 +1012,8 @@ void read_run(const Ink& ink, const Grouping& grouping, const std::vector<Bounda
         if ((ba.peel || bb.peel) && (!rd.is_digit || rd.confidence < kSurePeel || (rd.label == 1) != stem_alone(a, b)))
           made.valid = false;
         if (trace) {
-          trace->parts.push_back({made.input.ink, rd.label, rd.confidence, made.score, false, made.input.image,
-                                  std::move(pixels)});
+          trace->parts.push_back(
+              {made.input.ink, rd.label, rd.confidence, made.score, false, made.input.image, std::move(pixels)});
         }
       } else {
         made.valid = as_drawn(a, b);  // out of budget: only the groups as drawn
