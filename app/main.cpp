@@ -325,6 +325,9 @@ int main(int argc, char** argv) {
   app::update_prediction(rt.state);
 
 #ifdef __EMSCRIPTEN__
+  // The first frame at once, not at the next animation frame: the browser
+  // presents it with its first paint (ready 1.24 -> 0.99 s, tests/web/bench.mjs).
+  frame(&rt);
   emscripten_set_main_loop_arg(frame, &rt, 0, true);
 #else
   while (rt.running) frame(&rt);
