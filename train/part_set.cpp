@@ -52,11 +52,7 @@ void segment_number(Recognizer& recognizer, const ComposedNumber& n, bool fragme
   SegmentTrace trace;
   (void)segment(
       n.pixels.data(), n.width, n.height,
-      [&](const std::array<float, kImageSize>& input) {
-        const DigitReading d = recognizer.classify(input);
-        return PartReading{d.label, d.confidence, d.digit_score, d.has_digit_score, d.is_digit};
-      },
-      &trace);
+      [&](const std::array<float, kImageSize>& input) { return recognizer.classify(input).as_part(); }, &trace);
   // Each digit's core ink, as segmentation counts ink.
   std::vector<long> owned(n.number.size() + 1, 0);
   for (std::size_t i = 0; i < n.pixels.size(); ++i) {

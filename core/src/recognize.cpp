@@ -50,7 +50,7 @@ Reading Recognizer::recognize(const float* pixels, int width, int height) {
   const Segmentation parts = segment(pixels, width, height, [&](const std::array<float, kImageSize>& input) {
     const auto known = find_seen(input);
     const DigitReading& d = known != seen.end() ? *known : seen.emplace_back(classify(input));
-    return PartReading{d.label, d.confidence, d.digit_score, d.has_digit_score, d.is_digit};
+    return d.as_part();
   });
   r.inverted = parts.inverted;
   r.digits.reserve(parts.digits.size());

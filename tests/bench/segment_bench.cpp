@@ -80,10 +80,8 @@ int distance(const std::string& a, const std::string& b) {
 double time_segment(Recognizer& r, const std::vector<float>& px, int w, int h, int& calls, double& cpu_ms) {
   const double cpu = cpu_now_ms();
   const auto start = Clock::now();
-  const Segmentation s = segment(px.data(), w, h, [&](const std::array<float, kImageSize>& in) {
-    const DigitReading d = r.classify(in);
-    return PartReading{d.label, d.confidence, d.digit_score, d.has_digit_score, d.is_digit};
-  });
+  const Segmentation s =
+      segment(px.data(), w, h, [&](const std::array<float, kImageSize>& in) { return r.classify(in).as_part(); });
   calls = s.classifier_calls;
   cpu_ms = cpu_now_ms() - cpu;
   return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
@@ -285,11 +283,7 @@ int main(int argc, char** argv) {
       if (r.number != truth) {
         SegmentTrace trace;
         segment(
-            px.data(), w, h,
-            [&](const std::array<float, kImageSize>& in) {
-              const DigitReading d = recognizer.classify(in);
-              return PartReading{d.label, d.confidence, d.digit_score, d.has_digit_score, d.is_digit};
-            },
+            px.data(), w, h, [&](const std::array<float, kImageSize>& in) { return recognizer.classify(in).as_part(); },
             &trace);
         const Truth t = truth_boxes(owner, w, h, truth.size());
         cause = diagnose(trace, t, owner, truth);

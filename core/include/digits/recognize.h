@@ -14,6 +14,7 @@
 #include "digits/inference.h"
 #include "digits/model.h"
 #include "digits/preprocess.h"
+#include "digits/segment.h"
 
 namespace digits {
 
@@ -27,6 +28,8 @@ struct DigitReading {
   bool has_digit_score = false;
   float digit_score = 1.0f;  // 0..1; 1 when the model has no digit score
   bool is_digit = true;      // false: "that is not a digit"
+  // What segmentation asks of a candidate part (digits/segment.h).
+  PartReading as_part() const { return {label, confidence, digit_score, has_digit_score, is_digit}; }
 };
 
 struct Reading {
